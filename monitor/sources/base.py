@@ -1,0 +1,129 @@
+"""The source contract: a kind declares its options, how to fetch, and a pure parser."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from monitor.errors import ParseError
+from monitor.types import Item
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
+class SourceOptions(BaseModel):
+    """Kind-specific options; they sit inline in the `[[sources]]` table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """One HTTP response as the sources see it (httpx stays inside monitor.http)."""
+
+    url: str
+    status: int
+    body: bytes
+    headers: Mapping[str, str]
+    not_modified: bool = False
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+class Http(Protocol):
+    """What a source may ask of the shared HTTP client."""
+
+    def get(self, url: str, *, headers: Mapping[str, str] | None = None,
+            params: Mapping[str, str] | None = None, etag: str | None = None,
+            last_modified: str | None = None,
+            expect: Sequence[str] = ()) -> Response: ...
+
+    def post(self, url: str, *, data: Mapping[str, str] | None = None,
+             headers: Mapping[str, str] | None = None,
+             expect: Sequence[str] = ()) -> Response: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """Conditional-GET validators remembered from the previous successful fetch."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """What one fetch produced: the bodies to parse and the validators for next time."""
+
+    url: str
+    pages: tuple[bytes, ...] = ()
+    extra: Mapping[str, bytes] = field(default_factory=dict)
+    validators: Validators = Validators()
+    not_modified: bool = False
+
+    @property
+    def size(self) -> int:
+        return sum(len(p) for p in self.pages) + sum(len(b) for b in self.extra.values())
+
+
+class Source:
+    """Base of every source kind. Subclasses set `kind`, `Options`, `default_url`, `parse`.
+
+    `fetch` does network I/O only through the `Http` it is given; `parse` is pure:
+    bytes in, items out, ParseError when the body lost its expected shape.
+    """
+
+    kind: ClassVar[str]
+    Options: ClassVar[type[SourceOptions]] = SourceOptions
+    default_url: ClassVar[str | None] = None
+    # Content types the primary body may have; anything else is "blocked / not what we asked".
+    expect: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, name: str, url: str | None = None,
+                 options: SourceOptions | None = None) -> None:
+        self.name = name
+        resolved = url or self.default_url
+        if not resolved:
+            raise ValueError(f"source kind {self.kind} needs a url")
+        self.url: str = resolved
+        self.options = options if options is not None else self.Options()
+
+    def disabled_reason(self) -> str | None:
+        """Why this source cannot run as configured (e.g. empty credentials), else None."""
+        return None
+
+    def fetch(self, http: Http, validators: Validators, *, now: datetime) -> Fetched:
+        """Default: one conditional GET of `self.url`."""
+        response = http.get(self.url, etag=validators.etag,
+                            last_modified=validators.last_modified, expect=self.expect)
+        if response.not_modified:
+            return Fetched(url=response.url, not_modified=True, validators=validators)
+        return Fetched(
+            url=response.url, pages=(response.body,),
+            validators=Validators(etag=response.headers.get("etag"),
+                                  last_modified=response.headers.get("last-modified")),
+        )
+
+    def parse(self, body: bytes, *, url: str,
+              extra: Mapping[str, bytes] | None = None) -> list[Item]:
+        raise NotImplementedError
+
+    def parse_fetched(self, fetched: Fetched) -> list[Item]:
+        """Parse every page of a fetch; the same key twice keeps the first."""
+        items: dict[str, Item] = {}
+        for page in fetched.pages:
+            for item in self.parse(page, url=fetched.url, extra=fetched.extra):
+                items.setdefault(item.key, item)
+        return list(items.values())
+
+
+def require(condition: object, message: str, *, url: str = "") -> None:
+    """Raise ParseError with an operator-readable message when an anchor is missing."""
+    if not condition:
+        raise ParseError(f"layout changed: {message}" + (f" ({url})" if url else ""), url=url)

@@ -1,0 +1,210 @@
+"""Plain, frozen domain values: items seen upstream, severities, changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+class Severity(IntEnum):
+    """Ordered so that `item.severity >= watchlist.min_severity` reads right."""
+
+    INFO = 0
+    ADVISORY = 1
+    WARNING = 2
+    CRITICAL = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity '{text}' (one of: {names})") from None
+
+
+class ItemKind(StrEnum):
+    NOTAM = "notam"
+    RESTRICTION = "restriction"
+    BULLETIN = "bulletin"
+    ADVISORY = "advisory"
+    FLIGHT = "flight"
+
+
+# Statuses after which an item is no longer a hazard (an all-clear when they are reached).
+CLOSED_STATUSES = frozenset({"cancelled", "expired", "withdrawn", "replaced"})
+NOTICE_STATUSES = frozenset({"active", *CLOSED_STATUSES})
+FLIGHT_STATUSES = frozenset({
+    "scheduled", "delayed", "departed", "landed", "diverted",
+    "cancelled", "cancelled_probable", "unknown",
+})
+
+
+class ChangeKind(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    REINSTATED = "reinstated"
+
+    @property
+    def is_all_clear(self) -> bool:
+        return self in (ChangeKind.WITHDRAWN, ChangeKind.CANCELLED, ChangeKind.EXPIRED)
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A NOTAM Q-line circle: centre, radius and flight-level band."""
+
+    lat: float
+    lon: float
+    radius_nm: float
+    lower_fl: int | None = None
+    upper_fl: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"lat": self.lat, "lon": self.lon, "radius_nm": self.radius_nm,
+                "lower_fl": self.lower_fl, "upper_fl": self.upper_fl}
+
+
+@dataclass(frozen=True, slots=True)
+class Flight:
+    """One flight on one local date."""
+
+    number: str
+    date: str                      # local date, YYYY-MM-DD
+    origin: str | None = None      # ICAO
+    destination: str | None = None  # ICAO
+    scheduled: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "date": self.date, "origin": self.origin,
+                "destination": self.destination, "scheduled": iso(self.scheduled)}
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing a source reports (a NOTAM, a PRN entry, a bulletin, a notice, a flight).
+
+    Code lists are normalised on construction (upper case, deduplicated, sorted) so two
+    parses of the same upstream record are equal and hash the same.
+    """
+
+    source: str
+    kind: str
+    key: str
+    title: str
+    severity: Severity = Severity.INFO
+    status: str = "active"
+    body: str = ""
+    url: str | None = None
+    firs: tuple[str, ...] = ()
+    airports: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    airlines: tuple[str, ...] = ()
+    flight: Flight | None = None
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+    valid_to_estimated: bool = False
+    replaces: str | None = None
+    cancels: str | None = None
+    area: Area | None = None
+    published_at: datetime | None = None
+    # Not part of the JSON contract: extra text that identifies a revision (e.g. EASA's
+    # `updated` stamp) so a change upstream is seen even when title and body are equal.
+    revision: str = field(default="", compare=True)
+
+    def __post_init__(self) -> None:
+        for name in ("firs", "airports", "countries", "airlines"):
+            values = getattr(self, name)
+            object.__setattr__(self, name, codes(values))
+        for name in ("valid_from", "valid_to", "published_at"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, utc(value))
+        object.__setattr__(self, "severity", Severity(self.severity))
+
+    def to_json(self) -> dict[str, Any]:
+        """The item JSON of DESIGN.md, keys in contract order."""
+        return {
+            "source": self.source, "kind": self.kind, "key": self.key,
+            "title": self.title, "body": self.body, "url": self.url,
+            "severity": self.severity.label, "status": self.status,
+            "firs": list(self.firs), "airports": list(self.airports),
+            "countries": list(self.countries), "airlines": list(self.airlines),
+            "flight": self.flight.to_json() if self.flight else None,
+            "valid_from": iso(self.valid_from), "valid_to": iso(self.valid_to),
+            "valid_to_estimated": self.valid_to_estimated,
+            "replaces": self.replaces, "cancels": self.cancels,
+            "area": self.area.to_json() if self.area else None,
+            "published_at": iso(self.published_at),
+        }
+
+    @property
+    def content_hash(self) -> str:
+        """What a change is measured on: every contract field plus the revision stamp."""
+        payload = self.to_json()
+        payload["revision"] = self.revision
+        raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(raw).hexdigest()[:32]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+
+def item_from_json(data: dict[str, Any], *, revision: str = "") -> Item:
+    """Rebuild an Item from its contract JSON (as kept in the store)."""
+    flight = data.get("flight")
+    area = data.get("area")
+    return Item(
+        source=data["source"], kind=data["kind"], key=data["key"], title=data["title"],
+        body=data.get("body") or "", url=data.get("url"),
+        severity=Severity.parse(data["severity"]), status=data["status"],
+        firs=tuple(data.get("firs") or ()), airports=tuple(data.get("airports") or ()),
+        countries=tuple(data.get("countries") or ()),
+        airlines=tuple(data.get("airlines") or ()),
+        flight=Flight(number=flight["number"], date=flight["date"], origin=flight.get("origin"),
+                      destination=flight.get("destination"),
+                      scheduled=parse_iso(flight.get("scheduled"))) if flight else None,
+        valid_from=parse_iso(data.get("valid_from")), valid_to=parse_iso(data.get("valid_to")),
+        valid_to_estimated=bool(data.get("valid_to_estimated")),
+        replaces=data.get("replaces"), cancels=data.get("cancels"),
+        area=Area(**area) if area else None,
+        published_at=parse_iso(data.get("published_at")),
+        revision=revision,
+    )
+
+
+def codes(values: Any) -> tuple[str, ...]:
+    """Upper-cased, deduplicated, sorted code tuple."""
+    return tuple(sorted({str(v).strip().upper() for v in values if str(v).strip()}))
+
+
+def utc(value: datetime) -> datetime:
+    """An aware UTC datetime; naive values are taken to be UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 UTC with `Z`, seconds precision."""
+    if value is None:
+        return None
+    return utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
