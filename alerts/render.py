@@ -1,0 +1,226 @@
+"""Notification titles and bodies per channel format (pure): text, markdown or html."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.types import ChangeKind, Severity
+
+TITLE_MAX = 200          # well inside Apprise's 250-character title default
+BODY_BUDGET = 24_000     # Apprise's body_maxlen default is 32768; stay clear of it
+DIGEST_TOP = 15          # a digest lists at most this many alerts in full
+
+_CHANGE_WORDS = {
+    "new": "New", "updated": "Updated", "withdrawn": "Withdrawn", "cancelled": "Cancelled",
+    "expired": "Expired", "reinstated": "Reinstated",
+}
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """What rendering needs of one stored alert."""
+
+    category: str                 # item | summary | health | test
+    change: str
+    severity: Severity
+    title: str
+    watchlist: str | None
+    source: str
+    data: Mapping[str, Any]
+    all_clear: bool = False
+
+
+def alert_title(severity: Severity, key: str, item_title: str, change: str) -> str:
+    """`[WARNING] KICZ A0012/25: <title>`; all-clears say what happened first."""
+    text = _strip_key(item_title, key)
+    if change in ("withdrawn", "cancelled", "expired"):
+        text = f"{change}: {text}" if text else change
+    elif change in ("updated", "reinstated"):
+        text = f"{change}: {text}" if text else change
+    return _clip(f"[{severity.name}] {key}: {text}" if text else f"[{severity.name}] {key}")
+
+
+def digest_title(severity: Severity, count: int, watchlist: str) -> str:
+    return f"[{severity.name}] {count} changes for {watchlist}"
+
+
+def summary_title(severity: Severity, count: int, watchlist: str) -> str:
+    noun = "item" if count == 1 else "items"
+    return f"[{severity.name}] Current situation for {watchlist}: {count} active {noun}"
+
+
+def notify_type(view: AlertView) -> str:
+    """Apprise notify type: critical failure, warning warning, all-clear success, else info."""
+    if view.all_clear:
+        return "success"
+    if view.severity >= Severity.CRITICAL:
+        return "failure"
+    if view.severity >= Severity.WARNING:
+        return "warning"
+    return "info"
+
+
+def render(view: AlertView, fmt: str) -> tuple[str, str]:
+    """(title, body) for one alert in the channel's format."""
+    if view.category == "summary":
+        return view.title, _summary_body(view, fmt)
+    if view.category in ("health", "test"):
+        return view.title, _plain_body(view, fmt)
+    return view.title, _fit(_block(view, fmt, heading=False), fmt)
+
+
+def render_digest(views: Sequence[AlertView], watchlist: str, fmt: str) -> tuple[str, str]:
+    """One message for several alerts of one run: counts, then the top alerts in full."""
+    ordered = sorted(views, key=lambda v: (-int(v.severity), v.title))
+    top = max(v.severity for v in views)
+    title = digest_title(top, len(views), watchlist)
+    counts: dict[str, int] = {}
+    for v in views:
+        counts[v.change] = counts.get(v.change, 0) + 1
+    summary = ", ".join(f"{n} {c}" for c, n in sorted(counts.items()))
+    parts = [_para(f"Watchlist {watchlist}: {summary}.", fmt)]
+    shown = ordered[:DIGEST_TOP]
+    parts += [_block(v, fmt, heading=True) for v in shown]
+    if len(ordered) > len(shown):
+        parts.append(_para(f"... and {len(ordered) - len(shown)} more "
+                           "(see `monitor alerts` or the watchlist feed).", fmt))
+    return title, _fit(_join(parts, fmt), fmt)
+
+
+def _block(view: AlertView, fmt: str, *, heading: bool) -> str:
+    item = view.data.get("item") or {}
+    reasons: list[str] = list(view.data.get("reasons") or [])
+    change = _CHANGE_WORDS.get(view.change, view.change)
+    lines: list[tuple[str, str]] = [
+        ("Watchlist", view.watchlist or "-"),
+        ("Change", change.lower() + _replaces(item)),
+        ("Why", "; ".join(reasons) or "-"),
+        ("Valid", _validity(item)),
+        ("Source", ", ".join(view.data.get("sources") or [view.source])),
+    ]
+    if item.get("url"):
+        lines.append(("Link", item["url"]))
+    head = view.title if heading else (item.get("title") or view.title)
+    return _section(head, lines, fmt)
+
+
+def _summary_body(view: AlertView, fmt: str) -> str:
+    entries = list(view.data.get("items") or [])
+    parts = [_para(f"First reading of {view.source} for watchlist {view.watchlist}: "
+                   f"{len(entries)} active item(s) match. Later changes are sent one by one.",
+                   fmt)]
+    for entry in entries[:DIGEST_TOP]:
+        item = entry["item"]
+        sev = item["severity"].upper()
+        lines = [("Why", "; ".join(entry.get("reasons") or []) or "-"),
+                 ("Valid", _validity(item)), ("Source", item["source"])]
+        if item.get("url"):
+            lines.append(("Link", item["url"]))
+        parts.append(_section(_clip(f"[{sev}] {item['key']}: {_strip_key(item['title'],
+                                                                       item['key'])}"),
+                              lines, fmt))
+    if len(entries) > DIGEST_TOP:
+        parts.append(_para(f"... and {len(entries) - DIGEST_TOP} more.", fmt))
+    return _fit(_join(parts, fmt), fmt)
+
+
+def _plain_body(view: AlertView, fmt: str) -> str:
+    message = str(view.data.get("message") or view.title)
+    lines = [(k.replace("_", " ").capitalize(), str(v)) for k, v in view.data.items()
+             if k != "message" and v not in (None, "")]
+    return _join([_para(message, fmt), _section("", lines, fmt)], fmt)
+
+
+def _validity(item: Mapping[str, Any]) -> str:
+    start, end = item.get("valid_from"), item.get("valid_to")
+    if not start and not end:
+        return "not stated by the source"
+    end_text = (end or "until further notice") + (" (estimated)"
+                                                  if item.get("valid_to_estimated") else "")
+    return f"{start or 'now'} to {end_text}"
+
+
+def _replaces(item: Mapping[str, Any]) -> str:
+    if item.get("replaces"):
+        return f" (replaces {item['replaces']})"
+    if item.get("cancels"):
+        return f" (cancels {item['cancels']})"
+    return ""
+
+
+def _section(head: str, lines: Sequence[tuple[str, str]], fmt: str) -> str:
+    if fmt == "html":
+        rows = "".join(f"<li><b>{html.escape(k)}:</b> {_html_value(v)}</li>" for k, v in lines)
+        title = f"<p><b>{html.escape(head)}</b></p>" if head else ""
+        return f"{title}<ul>{rows}</ul>"
+    if fmt == "markdown":
+        title = f"**{_md(head)}**\n" if head else ""
+        return title + "\n".join(f"- {k}: {_md_value(v)}" for k, v in lines)
+    title = f"{head}\n" if head else ""
+    return title + "\n".join(f"{k}: {v}" for k, v in lines)
+
+
+def _para(text: str, fmt: str) -> str:
+    if fmt == "html":
+        return f"<p>{html.escape(text)}</p>"
+    return _md(text) if fmt == "markdown" else text
+
+
+def _join(parts: Sequence[str], fmt: str) -> str:
+    parts = [p for p in parts if p]
+    return "".join(parts) if fmt == "html" else "\n\n".join(parts)
+
+
+def _fit(body: str, fmt: str) -> str:
+    """Bodies are summarised upstream; this only guards the hard limit, at a line boundary."""
+    if len(body) <= BODY_BUDGET:
+        return body
+    cut = body.rfind("\n", 0, BODY_BUDGET - 100)
+    cut = cut if cut > 0 else BODY_BUDGET - 100
+    return body[:cut] + ("<p>(shortened)</p>" if fmt == "html" else "\n(shortened)")
+
+
+def _html_value(value: str) -> str:
+    if value.startswith(("http://", "https://")):
+        return f'<a href="{html.escape(value, quote=True)}">{html.escape(value)}</a>'
+    return html.escape(value)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_value(value: str) -> str:
+    return value if value.startswith(("http://", "https://")) else _md(value)
+
+
+def _strip_key(title: str, key: str) -> str:
+    """Drop a leading repeat of the key (`KICZ NOTAM A0012/25 Security - ...`)."""
+    ident = key.split(" ", 1)[-1]
+    pattern = re.compile(rf"^\s*(?:KICZ\s+)?(?:NOTAM\s+)?{re.escape(ident)}\s*[-—–:]?\s*")
+    stripped = pattern.sub("", title, count=1) if ident and ident in title[:60] else title
+    if stripped.startswith(key):
+        stripped = stripped[len(key):].lstrip(" :-—–")
+    return stripped.strip() or title.strip()
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= TITLE_MAX:
+        return text
+    cut = text.rfind(" ", 0, TITLE_MAX - 1)
+    return text[: cut if cut > 40 else TITLE_MAX - 1] + "…"
+
+
+def change_is_all_clear(change: str) -> bool:
+    try:
+        return ChangeKind(change).is_all_clear
+    except ValueError:
+        return False

@@ -1,0 +1,178 @@
+"""The command line: one function per command, no logic (that lives in monitor.service)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from monitor.errors import ConfigError, MonitorError, ParseError
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            _fail(str(exc), 2)
+        except ParseError as exc:
+            _fail(f"parse error: {exc}", 1)
+        except MonitorError as exc:
+            _fail(str(exc), 1)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    from monitor.logs import log
+
+    click.echo(f"monitor: {log.redact(message)}", err=True)
+    sys.exit(code)
+
+
+def _config(ctx: click.Context) -> Any:
+    from monitor import service
+
+    return service.load(ctx.obj["config"])
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="config file (default: $MONITOR_CONFIG, else ./config.toml)")
+@click.version_option(package_name="airspace-monitor", prog_name="monitor")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Watch airspace warnings, NOTAMs and airline cancellations; alert travel desks."""
+    from monitor.config import default_config_path
+
+    ctx.obj = {"config": config_path or default_config_path()}
+
+
+@cli.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Migrate the database, then run the scheduler until SIGINT/SIGTERM."""
+    from monitor import service
+
+    service.serve(_config(ctx))
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@click.pass_context
+def once(ctx: click.Context, names: tuple[str, ...]) -> None:
+    """Run the named sources (default: all enabled) once, deliver due notifications, exit."""
+    from monitor import service
+
+    sys.exit(service.once(_config(ctx), list(names)))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Health of every source and what every watchlist currently matches."""
+    from monitor import reports, service
+
+    report = service.status(_config(ctx))
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        reports.print_status(report)
+
+
+@cli.command()
+@click.option("--since", default="24h", show_default=True, help="how far back (e.g. 2h, 7d)")
+@click.option("--watchlist", default=None, help="only this watchlist")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
+@click.pass_context
+def alerts(ctx: click.Context, since: str, watchlist: str | None, as_json: bool) -> None:
+    """Recent alerts and their delivery state."""
+    from monitor import reports, service
+    from monitor.durations import parse_duration
+
+    try:
+        window = parse_duration(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    rows = service.alerts(_config(ctx), window, watchlist)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        reports.print_alerts(rows)
+
+
+@cli.command()
+@click.argument("kind")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="a kind option, e.g. --set countries=VE,CO")
+@click.option("--extra", "extras", multiple=True, metavar="NAME=FILE",
+              help="a secondary body, e.g. --extra feed=feed.xml for easa_czib")
+def parse(kind: str, file: Path, settings: tuple[str, ...], extras: tuple[str, ...]) -> None:
+    """Parse a saved response body offline; print one item JSON object per line."""
+    from monitor import service
+
+    items = service.parse_file(kind, file, list(settings), list(extras))
+    out = sys.stdout
+    for item in items:
+        out.write(json.dumps(item.to_json(), ensure_ascii=False))
+        out.write("\n")
+
+
+@cli.command("check-config")
+@click.pass_context
+def check_config(ctx: click.Context) -> None:
+    """Validate the configuration and print a summary."""
+    from monitor import reports
+
+    reports.print_config(_config(ctx))
+
+
+@cli.command("notify-test")
+@click.argument("channel", required=False)
+@click.pass_context
+def notify_test(ctx: click.Context, channel: str | None) -> None:
+    """Send a test notification to CHANNEL (default: every channel with a url)."""
+    from monitor import service
+
+    results = service.notify_test(_config(ctx), channel)
+    for name, ok, state in results:
+        click.echo(f"{name}: {'sent' if ok else 'NOT sent (' + state + ')'}")
+    if not all(ok for _, ok, _ in results):
+        sys.exit(1)
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command()
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Apply the database migrations."""
+    from monitor import service
+
+    config = _config(ctx)
+    service.open_store(config, migrate=True).close()
+    click.echo("database is up to date")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("recorded"),
+              show_default=True, help="directory to write the bodies to")
+@click.pass_context
+def record(ctx: click.Context, name: str, out: Path) -> None:
+    """Fetch one source live and save its raw body (for fixtures)."""
+    from monitor import service
+
+    for path in service.record(_config(ctx), name, out):
+        click.echo(str(path))
+
+
+def main() -> None:
+    cli(prog_name="monitor")

@@ -1,0 +1,399 @@
+"""Load and validate config.toml: `${VAR}` expansion, durations, per-kind source options.
+
+Every problem becomes a ConfigError reading `file: key.path: what is wrong`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from monitor.durations import parse_clock_window, parse_duration
+from monitor.errors import ConfigError
+from monitor.sources.base import SourceOptions
+from monitor.types import Severity
+
+DEFAULT_USER_AGENT = "airspace-monitor/0.1 (+https://example.org/contact)"
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*?))?\}")
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SOURCE_KEYS = {"name", "kind", "url", "every", "jitter", "enabled"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _duration(value: Any, *, allow_zero: bool = False) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected a duration string such as '1h', got {value!r}")
+    return parse_duration(value, allow_zero=allow_zero)
+
+
+class MonitorSettings(_Strict):
+    database: str = "sqlite:///monitor.db"
+    user_agent: str = DEFAULT_USER_AGENT
+    log_format: Literal["json", "text"] = "json"
+    ops_channels: list[str] = Field(default_factory=list)
+    alert_after_failures: int = Field(default=3, ge=1)
+    withdraw_after: int = Field(default=2, ge=1)
+    feed_dir: str | None = None
+    stale_after: str = "3x"
+    health_repeat: timedelta = timedelta(hours=6)
+    retention: timedelta = timedelta(days=90)
+    timeout: timedelta = timedelta(seconds=30)
+    max_body: int = Field(default=10_000_000, ge=1024)
+    delivery_attempts: int = Field(default=8, ge=1)
+
+    @field_validator("health_repeat", "retention", "timeout", mode="before")
+    @classmethod
+    def _durations(cls, value: Any) -> timedelta:
+        return _duration(value)
+
+    @field_validator("stale_after")
+    @classmethod
+    def _stale(cls, value: str) -> str:
+        if re.fullmatch(r"\d+(\.\d+)?x", value):
+            if float(value[:-1]) <= 0:
+                raise ValueError(f"must be positive, got '{value}'")
+            return value
+        parse_duration(value)
+        return value
+
+    def stale_after_for(self, every: timedelta) -> timedelta:
+        """`3x` is three of the source's intervals; otherwise a fixed duration."""
+        if self.stale_after.endswith("x"):
+            return every * float(self.stale_after[:-1])
+        return parse_duration(self.stale_after)
+
+
+class ChannelConfig(_Strict):
+    name: str
+    url: str = ""
+    format: Literal["text", "markdown", "html"] = "markdown"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+
+class SourceConfig(_Strict):
+    name: str
+    kind: str
+    url: str | None = None
+    every: timedelta = timedelta(hours=1)
+    jitter: timedelta = timedelta(0)
+    enabled: bool = True
+    options: SourceOptions = Field(default_factory=SourceOptions)
+
+    @field_validator("every", mode="before")
+    @classmethod
+    def _every(cls, value: Any) -> timedelta:
+        return _duration(value)
+
+    @field_validator("jitter", mode="before")
+    @classmethod
+    def _jitter(cls, value: Any) -> timedelta:
+        return _duration(value, allow_zero=True)
+
+
+class RouteSpec(_Strict):
+    """A route as written in a watchlist; geometry is resolved by alerts.routes."""
+
+    route: str
+    firs: list[str] = Field(default_factory=list)
+    cruise: str | None = None
+
+
+class WatchlistConfig(_Strict):
+    name: str
+    routes: list[str | RouteSpec] = Field(default_factory=list)
+    airlines: list[str] = Field(default_factory=list)
+    firs: list[str] = Field(default_factory=list)
+    airports: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    min_severity: Severity = Severity.ADVISORY
+    channels: list[str] = Field(default_factory=list)
+    digest: bool = True
+    quiet_hours: tuple[time, time] | None = None
+    timezone: str = "UTC"
+
+    @field_validator("min_severity", mode="before")
+    @classmethod
+    def _severity(cls, value: Any) -> Severity:
+        if isinstance(value, Severity):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"expected a severity name, got {value!r}")
+        return Severity.parse(value)
+
+    @field_validator("airlines")
+    @classmethod
+    def _airlines(cls, values: list[str]) -> list[str]:
+        for v in values:
+            if not re.fullmatch(r"[A-Z0-9]{2}", v.upper()):
+                raise ValueError(f"'{v}' is not an IATA airline code (two characters)")
+        return sorted({v.upper() for v in values})
+
+    @field_validator("firs")
+    @classmethod
+    def _firs(cls, values: list[str]) -> list[str]:
+        for v in values:
+            if not re.fullmatch(r"[A-Z]{4}", v.upper()):
+                raise ValueError(f"'{v}' is not an ICAO FIR code (four letters)")
+        return sorted({v.upper() for v in values})
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, values: list[str]) -> list[str]:
+        for v in values:
+            if not re.fullmatch(r"[A-Z]{2}", v.upper()):
+                raise ValueError(f"'{v}' is not an ISO 3166-1 alpha-2 country code")
+        return sorted({v.upper() for v in values})
+
+    @field_validator("quiet_hours", mode="before")
+    @classmethod
+    def _quiet(cls, value: Any) -> Any:
+        if value is None or isinstance(value, tuple):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"expected 'HH:MM-HH:MM', got {value!r}")
+        return parse_clock_window(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'") from None
+        return value
+
+
+class GeoConfig(_Strict):
+    fir_boundaries: str | None = None
+
+
+class _Document(_Strict):
+    monitor: MonitorSettings = Field(default_factory=MonitorSettings)
+    channels: list[ChannelConfig] = Field(default_factory=list)
+    sources: list[SourceConfig] = Field(default_factory=list)
+    watchlists: list[WatchlistConfig] = Field(default_factory=list)
+    geo: GeoConfig = Field(default_factory=GeoConfig)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration plus where it came from and which values are secret."""
+
+    path: Path
+    monitor: MonitorSettings
+    channels: dict[str, ChannelConfig]
+    sources: dict[str, SourceConfig]
+    watchlists: dict[str, WatchlistConfig]
+    geo: GeoConfig
+    secrets: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def database_url(self) -> str:
+        return resolve_database_url(os.environ.get("MONITOR_DATABASE") or self.monitor.database,
+                                    self.path.parent)
+
+    def enabled_sources(self) -> list[SourceConfig]:
+        return [s for s in self.sources.values() if s.enabled]
+
+    def disabled_channels(self) -> list[str]:
+        return [c.name for c in self.channels.values() if not c.enabled]
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get("MONITOR_CONFIG") or "config.toml")
+
+
+def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
+    """Read, expand and validate a config file. Raises ConfigError."""
+    path = Path(path)
+    env = os.environ if env is None else env
+    label = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(label, "", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(label, "", f"cannot read: {exc}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(label, "", f"TOML syntax error: {exc}") from None
+    secrets: set[str] = set()
+    expanded = _expand(raw, env, secrets, label, "")
+    return _validate(expanded, label, path, frozenset(secrets))
+
+
+def _expand(value: Any, env: Mapping[str, str], secrets: set[str], label: str, key: str) -> Any:
+    """Substitute `${VAR}` / `${VAR:-default}`; values that came from the environment are secret."""
+    if isinstance(value, dict):
+        return {k: _expand(v, env, secrets, label, f"{key}.{k}" if key else k)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v, env, secrets, label, f"{key}[{i}]") for i, v in enumerate(value)]
+    if not isinstance(value, str) or "${" not in value:
+        return value
+
+    def substitute(m: re.Match[str]) -> str:
+        name, default = m.group(1), m.group(2)
+        if name in env:
+            found = env[name]
+            if found:
+                secrets.add(found)
+            return found
+        if default is None:
+            raise ConfigError(label, key, f"environment variable {name} is not set "
+                                          f"(write ${{{name}:-}} for an empty default)")
+        return default
+
+    result = _VAR.sub(substitute, value)
+    if "${" in result and _VAR.search(value) is None:
+        raise ConfigError(label, key, "malformed ${VAR} reference")
+    return result
+
+
+def _validate(raw: dict[str, Any], label: str, path: Path, secrets: frozenset[str]) -> Config:
+    from monitor.sources import SOURCES  # the registry imports every kind: only when validating
+
+    sources_raw = raw.get("sources", [])
+    if not isinstance(sources_raw, list):
+        raise ConfigError(label, "sources", "must be an array of tables ([[sources]])")
+    prepared = []
+    for i, entry in enumerate(sources_raw):
+        if not isinstance(entry, dict):
+            raise ConfigError(label, f"sources[{i}]", "must be a table")
+        kind = entry.get("kind")
+        if kind is None:
+            raise ConfigError(label, f"sources[{i}].kind", "missing (the source kind)")
+        if not isinstance(kind, str) or kind not in SOURCES:
+            known = ", ".join(sorted(SOURCES))
+            raise ConfigError(label, f"sources[{i}].kind", f"unknown kind {kind!r} (known: {known})")
+        common = {k: v for k, v in entry.items() if k in _SOURCE_KEYS}
+        extra = {k: v for k, v in entry.items() if k not in _SOURCE_KEYS}
+        if "options" in extra:
+            raise ConfigError(label, f"sources[{i}].options",
+                              "kind options sit inline in the [[sources]] table")
+        try:
+            common["options"] = SOURCES[kind].Options.model_validate(extra)
+        except ValidationError as exc:
+            key, problem = _describe(exc, f"sources[{i}]")
+            raise ConfigError(label, key, problem) from None
+        prepared.append(common)
+    document = {**raw, "sources": prepared}
+    try:
+        parsed = _Document.model_validate(document)
+    except ValidationError as exc:
+        key, problem = _describe(exc, "")
+        raise ConfigError(label, key, problem) from None
+    _check_references(parsed, label)
+    _check_places(parsed, label)
+    return Config(
+        path=path, monitor=parsed.monitor,
+        channels={c.name: c for c in parsed.channels},
+        sources={s.name: s for s in parsed.sources},
+        watchlists={w.name: w for w in parsed.watchlists},
+        geo=parsed.geo, secrets=secrets | {c.url for c in parsed.channels if c.url},
+    )
+
+
+def _check_references(doc: _Document, label: str) -> None:
+    """Names are kebab-case and unique per section; channel references exist."""
+    for section in ("channels", "sources", "watchlists"):
+        seen: set[str] = set()
+        for i, entry in enumerate(getattr(doc, section)):
+            if not _NAME.fullmatch(entry.name):
+                raise ConfigError(label, f"{section}[{i}].name",
+                                  f"'{entry.name}' is not a kebab-case name")
+            if entry.name in seen:
+                raise ConfigError(label, f"{section}[{i}].name", f"duplicate name '{entry.name}'")
+            seen.add(entry.name)
+    channels = {c.name for c in doc.channels}
+    for i, w in enumerate(doc.watchlists):
+        for j, c in enumerate(w.channels):
+            if c not in channels:
+                raise ConfigError(label, f"watchlists[{i}].channels[{j}]",
+                                  f"unknown channel '{c}'")
+    for j, c in enumerate(doc.monitor.ops_channels):
+        if c not in channels:
+            raise ConfigError(label, f"monitor.ops_channels[{j}]", f"unknown channel '{c}'")
+
+
+def _check_places(doc: _Document, label: str) -> None:
+    """Airport codes and routes must resolve (airportsdata), else the desk watches nothing."""
+    from alerts.airports import UnknownAirport, resolve_airport
+    from alerts.routes import parse_route
+
+    for i, w in enumerate(doc.watchlists):
+        for j, code in enumerate(w.airports):
+            try:
+                resolve_airport(code)
+            except UnknownAirport as exc:
+                raise ConfigError(label, f"watchlists[{i}].airports[{j}]", str(exc)) from None
+        for j, spec in enumerate(w.routes):
+            try:
+                parse_route(spec if isinstance(spec, str) else spec.model_dump(exclude_none=True))
+            except ValueError as exc:
+                raise ConfigError(label, f"watchlists[{i}].routes[{j}]", str(exc)) from None
+
+
+def _describe(exc: ValidationError, prefix: str) -> tuple[str, str]:
+    """The first pydantic error as (key.path, problem) in config.toml terms."""
+    error = exc.errors()[0]
+    key = prefix
+    for part in error["loc"]:
+        if isinstance(part, int):
+            key += f"[{part}]"
+        elif part in ("str", "RouteSpec", "function-after[_firs(), list[str]]") or "[" in str(part):
+            continue  # pydantic union/validator branch labels are not config keys
+        else:
+            key += f".{part}" if key else str(part)
+    problem = _problem_text(error)
+    return key, problem
+
+
+def _problem_text(error: Mapping[str, Any]) -> str:
+    kind = error.get("type", "")
+    given = error.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "missing (required)"
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    if kind.endswith("_type") or kind.endswith("_parsing") or kind == "literal_error":
+        return f"{message[0].lower()}{message[1:]}, got {given!r}"
+    return message
+
+
+def resolve_database_url(url: str, base: Path) -> str:
+    """Relative SQLite paths are relative to the config file, so `make run` and a service
+    unit started from another directory use the same database."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        rest = url[len(prefix):]
+        if rest and rest != ":memory:" and not rest.startswith(":"):
+            return prefix + str((base / rest).resolve())
+    return url

@@ -1,0 +1,356 @@
+"""One source run end to end (fetch, parse, diff, match, store) and the outbox sweeper."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from alerts.deliver import send
+from alerts.match import Watch, match
+from alerts.render import AlertView, alert_title, notify_type, render, render_digest, summary_title
+from monitor.config import Config, WatchlistConfig
+from monitor.diff import Change, Known, diff
+from monitor.errors import FetchError, ParseError
+from monitor.health import failure_label, health_alert_due
+from monitor.logs import log
+from monitor.sources import source_class
+from monitor.sources.base import Fetched, Http, Source, Validators
+from monitor.store import Claimed, NewAlert, RunRecord, StateView, Store
+from monitor.types import ChangeKind, Item, Severity
+
+DELIVERY_LEASE = timedelta(minutes=5)
+RETRY_BASE = timedelta(seconds=30)
+RETRY_CAP = timedelta(hours=1)
+
+
+@dataclass
+class Runtime:
+    """What a run needs: configuration, the store, the HTTP client and the prepared watches."""
+
+    config: Config
+    store: Store
+    http: Http
+    sources: dict[str, Source]
+    watches: dict[str, Watch]
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    send: Callable[..., object] = send
+
+    def channels_for(self, names: Iterable[str]) -> list[str]:
+        """Only enabled channels get outbox rows; alerts for the others are stored and logged."""
+        return [n for n in names if n in self.config.channels and self.config.channels[n].enabled]
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    source: str
+    status: str
+    error: str | None = None
+    alerts: int = 0
+
+
+def build_sources(config: Config) -> tuple[dict[str, Source], dict[str, str]]:
+    """Instantiate enabled sources; those that cannot run as configured are set aside."""
+    ready: dict[str, Source] = {}
+    disabled: dict[str, str] = {}
+    for cfg in config.sources.values():
+        if not cfg.enabled:
+            continue
+        source = source_class(cfg.kind)(cfg.name, cfg.url, cfg.options)
+        reason = source.disabled_reason()
+        if reason:
+            disabled[cfg.name] = reason
+        else:
+            ready[cfg.name] = source
+    return ready, disabled
+
+
+def build_watches(config: Config) -> dict[str, Watch]:
+    from alerts.airports import resolve_airport
+    from alerts.routes import load_fir_boundaries_file, parse_route, profile_route
+
+    firs = None
+    if config.geo.fir_boundaries:
+        firs = load_fir_boundaries_file(config.path.parent / config.geo.fir_boundaries)
+    watches = {}
+    for w in config.watchlists.values():
+        routes = [profile_route(parse_route(r if isinstance(r, str) else
+                                            r.model_dump(exclude_none=True)), firs)
+                  for r in w.routes]
+        watches[w.name] = Watch(
+            name=w.name, min_severity=w.min_severity, routes=routes,
+            airlines=frozenset(w.airlines), firs=frozenset(w.firs),
+            airports=frozenset(resolve_airport(a).icao for a in w.airports),
+            countries=frozenset(w.countries), keywords=tuple(w.keywords))
+    return watches
+
+
+def run_source(rt: Runtime, name: str) -> RunOutcome:
+    """Fetch, parse, diff, match and store one source. Never raises for upstream trouble."""
+    cfg = rt.config.sources[name]
+    source = rt.sources[name]
+    started = rt.clock()
+    t0 = time.perf_counter()
+    lease_name = f"source:{name}"
+    lease_ttl = max(rt.config.monitor.timeout * 6, timedelta(minutes=5))
+    if not rt.store.acquire_lease(lease_name, rt.owner, started, lease_ttl):
+        log.info("source.run", source=name, status="skipped",
+                 reason="another process is running this source")
+        return RunOutcome(name, "skipped")
+    try:
+        state = rt.store.state(name) or StateView(name=name, kind=cfg.kind)
+        fetched: Fetched | None = None
+        try:
+            fetched = source.fetch(rt.http, Validators(state.etag, state.last_modified),
+                                   now=started)
+            items = [] if fetched.not_modified else source.parse_fetched(fetched)
+        except (FetchError, ParseError) as exc:
+            return _failed(rt, cfg.kind, name, state, started, t0, exc, fetched)
+        except Exception as exc:  # a parser bug is a failed run, never a crashed scheduler
+            return _failed(rt, cfg.kind, name, state, started, t0, exc, fetched)
+        return _succeeded(rt, cfg.kind, name, state, started, t0, fetched, items)
+    finally:
+        rt.store.release_lease(lease_name, rt.owner)
+
+
+def _succeeded(rt: Runtime, kind: str, name: str, state: StateView, started: datetime,
+               t0: float, fetched: Fetched, items: list[Item]) -> RunOutcome:
+    now = rt.clock()
+    settings = rt.config.monitor
+    record = RunRecord(source=name, kind=kind, started_at=started, finished_at=now,
+                       status="not_modified" if fetched.not_modified else "ok",
+                       bytes=fetched.size)
+    record.state = {"last_attempt_at": started, "last_success_at": now,
+                    "consecutive_failures": 0, "last_error": None,
+                    "last_status": record.status, "health_alerted_at": None,
+                    "next_due_at": None}
+    if not fetched.not_modified:
+        known = rt.store.known_items(name)
+        result = diff(known, items, now=now, withdraw_after=settings.withdraw_after)
+        record.diff = result
+        record.items = len(items)
+        record.new = sum(c.kind == ChangeKind.NEW for c in result.changes)
+        record.updated = sum(c.kind in (ChangeKind.UPDATED, ChangeKind.REINSTATED)
+                             for c in result.changes)
+        record.withdrawn = sum(c.kind.is_all_clear for c in result.changes)
+        record.state.update(etag=fetched.validators.etag,
+                            last_modified=fetched.validators.last_modified,
+                            baseline_done=True)
+        record.raw = [(fetched.url, page) for page in fetched.pages[:1]]
+        if state.baseline_done:
+            record.alerts += _change_alerts(rt, name, result.changes)
+        else:
+            record.alerts += _summary_alerts(rt, name, known, items, now)
+    else:
+        record.items = rt.store.active_counts().get(name, 0)
+    if state.consecutive_failures >= settings.alert_after_failures or state.health_alerted_at:
+        record.alerts.append(_health_alert(rt, name, "recovered", Severity.INFO,
+                                           f"source {name} recovered after "
+                                           f"{state.consecutive_failures} failed run(s)",
+                                           all_clear=True))
+        log.info("health", source=name, state="recovered",
+                 failures=state.consecutive_failures)
+    record.duration_ms = int((time.perf_counter() - t0) * 1000)
+    rt.store.commit_run(record)
+    _log_alerts(record.alerts)
+    log.info("source.run", source=name, status=record.status, items=record.items,
+             new=record.new, updated=record.updated, withdrawn=record.withdrawn,
+             alerts=len(record.alerts), duration_ms=record.duration_ms)
+    return RunOutcome(name, record.status, alerts=len(record.alerts))
+
+
+def _failed(rt: Runtime, kind: str, name: str, state: StateView, started: datetime, t0: float,
+            exc: Exception, fetched: Fetched | None) -> RunOutcome:
+    now = rt.clock()
+    settings = rt.config.monitor
+    if isinstance(exc, FetchError | ParseError):
+        error = str(exc)
+    else:
+        error = f"internal error: {type(exc).__name__}: {exc}"
+    if isinstance(exc, ParseError) and not error.startswith("layout changed"):
+        error = f"layout changed: {error}"
+    error = log.redact(error)
+    failures = state.consecutive_failures + 1
+    record = RunRecord(source=name, kind=kind, started_at=started, finished_at=now,
+                       status="failed", error=error, bytes=fetched.size if fetched else 0)
+    record.state = {"last_attempt_at": started, "last_failure_at": now,
+                    "consecutive_failures": failures, "last_error": error,
+                    "last_status": "failed"}
+    if fetched is not None and fetched.pages:
+        record.raw = [(fetched.url, fetched.pages[0])]  # keep the body that failed to parse
+    if health_alert_due(failures=failures, threshold=settings.alert_after_failures,
+                        alerted_at=state.health_alerted_at, now=now,
+                        repeat=settings.health_repeat):
+        label = failure_label(error)
+        record.alerts.append(_health_alert(
+            rt, name, "failing", Severity.WARNING,
+            f"source {name} is failing ({label}): {failures} consecutive failed runs; "
+            f"last error: {error}", error=error, failures=failures))
+        record.state["health_alerted_at"] = now
+        log.warning("health", source=name, state="failing", failures=failures, error=error)
+    record.duration_ms = int((time.perf_counter() - t0) * 1000)
+    rt.store.commit_run(record)
+    _log_alerts(record.alerts)
+    log.error("source.run", source=name, status="failed", error=error, items=0, new=0,
+              updated=0, withdrawn=0, alerts=len(record.alerts),
+              duration_ms=record.duration_ms)
+    return RunOutcome(name, "failed", error=error, alerts=len(record.alerts))
+
+
+def _change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewAlert]:
+    alerts: list[NewAlert] = []
+    for index, change in enumerate(changes):
+        item = change.item
+        if change.kind.is_all_clear:
+            told = (rt.store.alerted_watchlists(source, item.key)
+                    | rt.store.summarised_watchlists(item.key))
+            for wname in sorted(told & set(rt.watches)):
+                before = change.previous or item
+                reasons = match(rt.watches[wname], before, ignore_severity=True) or [
+                    "previously alerted"]
+                alerts.append(_item_alert(rt, source, change, index, wname, reasons,
+                                          Severity.INFO, all_clear=True))
+            continue
+        for wname, watch in rt.watches.items():
+            reasons = match(watch, item)
+            if reasons:
+                alerts.append(_item_alert(rt, source, change, index, wname, reasons,
+                                          item.severity, all_clear=False))
+    return alerts
+
+
+def _item_alert(rt: Runtime, source: str, change: Change, index: int, wname: str,
+                reasons: list[str], severity: Severity, *, all_clear: bool) -> NewAlert:
+    item = change.item
+    wl: WatchlistConfig = rt.config.watchlists[wname]
+    return NewAlert(
+        category="item", source=source, change=str(change.kind), severity=severity,
+        title=alert_title(severity, item.key, item.title, str(change.kind)),
+        data={"item": item.to_json(),
+              "previous": change.previous.to_json() if change.previous else None,
+              "reasons": reasons, "sources": [source]},
+        channels=rt.channels_for(wl.channels), watchlist=wname, item_key=item.key,
+        all_clear=all_clear, change_index=index)
+
+
+def _summary_alerts(rt: Runtime, source: str, known: dict[str, Known], items: list[Item],
+                    now: datetime) -> list[NewAlert]:
+    """First successful run: one 'current situation' message per watchlist with matches."""
+    alerts = []
+    active = [i for i in items if i.is_active]
+    for wname, watch in rt.watches.items():
+        entries = [(i, r) for i in active if (r := match(watch, i))]
+        if not entries:
+            continue
+        entries.sort(key=lambda e: (-int(e[0].severity), e[0].key))
+        top = max(i.severity for i, _ in entries)
+        wl = rt.config.watchlists[wname]
+        alerts.append(NewAlert(
+            category="summary", source=source, change="summary", severity=top,
+            title=summary_title(top, len(entries), wname),
+            data={"items": [{"item": i.to_json(), "reasons": r} for i, r in entries]},
+            channels=rt.channels_for(wl.channels), watchlist=wname))
+    return alerts
+
+
+def _health_alert(rt: Runtime, source: str, state: str, severity: Severity, message: str,
+                  *, all_clear: bool = False, **data: object) -> NewAlert:
+    return NewAlert(
+        category="health", source=source, change=state, severity=severity,
+        title=f"[{severity.name}] health {source}: {message.split(':')[0]}"[:200],
+        data={"message": message, "source": source, "state": state, **data},
+        channels=rt.channels_for(rt.config.monitor.ops_channels),
+        item_key=f"health {source}", all_clear=all_clear)
+
+
+def _log_alerts(alerts: Iterable[NewAlert]) -> None:
+    for a in alerts:
+        log.info("alert", source=a.source, watchlist=a.watchlist, key=a.item_key,
+                 category=a.category, change=a.change, severity=a.severity.label,
+                 title=a.title, channels=list(a.channels))
+
+
+# -- the outbox sweeper ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+
+
+def sweep(rt: Runtime, *, limit: int = 200) -> SweepOutcome:
+    """Send due deliveries: one Apprise call per message and channel, marked right after."""
+    now = rt.clock()
+    released = rt.store.release_expired(now)
+    if released:
+        log.warning("delivery.released", count=released,
+                    reason="lease expired while sending (a previous process stopped)")
+    claimed = rt.store.claim_due(now, owner=rt.owner, lease=DELIVERY_LEASE, limit=limit)
+    sent = failed = retrying = 0
+    for channel, batch in _messages(rt, claimed):
+        ok, error = _deliver(rt, channel, batch)
+        ids = [c.id for c in batch]
+        done = rt.clock()
+        if ok:
+            rt.store.mark_sent(ids, done, rt.owner)
+            sent += len(ids)
+            for c in batch:
+                log.info("delivery", channel=channel, alert_id=c.alert_id, status="sent",
+                         attempt=c.attempts + 1, batched=len(batch))
+            continue
+        attempts = max(c.attempts for c in batch) + 1
+        give_up = attempts >= rt.config.monitor.delivery_attempts or error == _NO_CHANNEL
+        retry_at = None if give_up else done + min(RETRY_BASE * (2 ** (attempts - 1)),
+                                                    RETRY_CAP)
+        rt.store.mark_failed(ids, done, rt.owner, error=error, retry_at=retry_at)
+        for c in batch:
+            log.log("delivery", "error" if give_up else "warning", channel=channel,
+                    alert_id=c.alert_id, status="failed" if give_up else "retry",
+                    attempt=attempts, error=error,
+                    next_attempt=retry_at.isoformat() if retry_at else None)
+        if give_up:
+            failed += len(ids)
+        else:
+            retrying += len(ids)
+    return SweepOutcome(sent, failed, retrying)
+
+
+_NO_CHANNEL = "channel is no longer configured or has no url"
+
+
+def _messages(rt: Runtime, claimed: list[Claimed]) -> list[tuple[str, list[Claimed]]]:
+    """Group item alerts of one run, watchlist and channel into one digest when asked."""
+    groups: dict[tuple[object, ...], list[Claimed]] = {}
+    for c in claimed:
+        wl = rt.config.watchlists.get(c.watchlist or "")
+        if c.category == "item" and c.run_id is not None and wl is not None and wl.digest:
+            key: tuple[object, ...] = ("digest", c.channel, c.run_id, c.watchlist)
+        else:
+            key = ("single", c.id)
+        groups.setdefault(key, []).append(c)
+    return [(batch[0].channel, batch) for batch in groups.values()]
+
+
+def _deliver(rt: Runtime, channel_name: str, batch: list[Claimed]) -> tuple[bool, str]:
+    channel = rt.config.channels.get(channel_name)
+    if channel is None or not channel.enabled:
+        return False, _NO_CHANNEL
+    views = [AlertView(c.category, c.change, c.severity, c.title, c.watchlist, c.source,
+                       c.data, c.all_clear) for c in batch]
+    if len(views) == 1:
+        title, body = render(views[0], channel.format)
+        kind = notify_type(views[0])
+    else:
+        title, body = render_digest(views, batch[0].watchlist or "", channel.format)
+        top = max(v.severity for v in views)
+        kind = ("success" if all(v.all_clear for v in views)
+                else notify_type(AlertView("item", "", top, title, None, "", {})))
+    result = rt.send(channel.url, title=title, body=body, body_format=channel.format,
+                     notify_type=kind, timeout=rt.config.monitor.timeout.total_seconds())
+    ok = bool(getattr(result, "ok", False))
+    return ok, "" if ok else log.redact(str(getattr(result, "error", "") or "delivery failed"))

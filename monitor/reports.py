@@ -1,0 +1,90 @@
+"""Human-readable tables for the CLI (rich), from the plain reports of monitor.service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monitor.config import Config
+from monitor.durations import format_duration
+
+
+def print_status(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    sources = Table(title="Sources")
+    for col in ("source", "kind", "health", "last success", "failures", "active items"):
+        sources.add_column(col)
+    for s in report["sources"]:
+        health = {"ok": "[green]ok[/]", "failing": "[red]failing[/]",
+                  "stale": "[yellow]stale[/]"}.get(s["health"], s["health"])
+        sources.add_row(s["name"], s["kind"], health, s["last_success"] or "-",
+                        str(s["consecutive_failures"]), str(s["active_items"]))
+    console.print(sources)
+    for s in report["sources"]:
+        if s["last_error"] and s["health"] == "failing":
+            console.print(f"[red]{s['name']}[/]: {s['last_error']}", markup=True,
+                          highlight=False)
+    watch = Table(title="Watchlists")
+    for col in ("watchlist", "active items", "highest severity"):
+        watch.add_column(col)
+    for w in report["watchlists"]:
+        watch.add_row(w["name"], str(w["active_items"]), w["highest_severity"] or "-")
+    console.print(watch)
+
+
+def print_alerts(rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not rows:
+        console.print("no alerts in that window")
+        return
+    table = Table(title="Alerts")
+    for col in ("time", "watchlist", "title", "why", "deliveries"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        deliveries = ", ".join(f"{c}: {s}" for c, s in sorted(r["deliveries"].items())) or "-"
+        table.add_row(r["created_at"], r["watchlist"] or "(ops)", r["title"],
+                      "; ".join(r["reasons"]) or "-", deliveries)
+    console.print(table)
+
+
+def print_config(config: Config) -> None:
+    lines = [f"{config.path}: ok",
+             f"database: {_redact_url(config.database_url)}",
+             f"sources: {len(config.sources)} ({len(config.enabled_sources())} enabled)"]
+    for s in config.sources.values():
+        state = "enabled" if s.enabled else "disabled"
+        lines.append(f"  {s.name}: {s.kind}, every {format_duration(s.every)}, {state}")
+    lines.append(f"channels: {len(config.channels)}")
+    for c in config.channels.values():
+        lines.append(f"  {c.name}: {c.format}, "
+                     f"{'url set' if c.enabled else 'no url (disabled)'}")
+    lines.append(f"watchlists: {len(config.watchlists)}")
+    for w in config.watchlists.values():
+        routes = [r if isinstance(r, str) else r.route for r in w.routes]
+        parts = [f"routes {', '.join(routes)}" if routes else "",
+                 f"airlines {', '.join(w.airlines)}" if w.airlines else "",
+                 f"firs {', '.join(w.firs)}" if w.firs else "",
+                 f"airports {', '.join(w.airports)}" if w.airports else "",
+                 f"countries {', '.join(w.countries)}" if w.countries else "",
+                 f"keywords {', '.join(w.keywords)}" if w.keywords else ""]
+        lines.append(f"  {w.name}: min {w.min_severity.label}; "
+                     + "; ".join(p for p in parts if p)
+                     + f"; channels {', '.join(w.channels) or '-'}")
+    from monitor.logs import log
+
+    print(log.redact("\n".join(lines)))
+
+
+def _redact_url(url: str) -> str:
+    """Hide a password in a database URL."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url

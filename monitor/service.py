@@ -1,0 +1,327 @@
+"""Composition: turns a config file into a running monitor, and answers the CLI's questions."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from monitor.config import Config, load_config
+from monitor.errors import MonitorError
+from monitor.logs import log
+
+
+def load(path: str | Path) -> Config:
+    """Load the config and teach the logger its secrets and format."""
+    config = load_config(path)
+    log.add_secrets(config.secrets)
+    log.configure(fmt=config.monitor.log_format)
+    return config
+
+
+def open_store(config: Config, *, migrate: bool = True) -> Any:
+    from monitor import db
+    from monitor.store import Store
+
+    url = config.database_url
+    if migrate:
+        db.upgrade(url)
+    return Store(url)
+
+
+def open_runtime(config: Config, *, migrate: bool = True, announce: bool = True) -> Any:
+    from monitor.http import HttpClient
+    from monitor.pipeline import Runtime, build_sources, build_watches
+
+    store = open_store(config, migrate=migrate)
+    settings = config.monitor
+    http = HttpClient(user_agent=settings.user_agent, timeout=settings.timeout.total_seconds(),
+                      max_body=settings.max_body)
+    sources, disabled = build_sources(config)
+    if announce:
+        for name, reason in disabled.items():
+            log.warning("source.disabled", source=name, reason=reason)
+        for name in config.disabled_channels():
+            log.warning("channel.disabled", channel=name,
+                        reason="empty url; alerts are stored and logged but not sent")
+    return Runtime(config=config, store=store, http=http, sources=sources,
+                   watches=build_watches(config))
+
+
+def close_runtime(rt: Any) -> None:
+    rt.http.close()
+    rt.store.close()
+
+
+def once(config: Config, names: list[str]) -> int:
+    """Run the named (default: all enabled) sources once, deliver what is due. Exit code."""
+    from monitor.pipeline import run_source, sweep
+
+    unknown = [n for n in names if n not in config.sources]
+    if unknown:
+        raise MonitorError(f"unknown source(s): {', '.join(unknown)} "
+                           f"(configured: {', '.join(config.sources) or 'none'})")
+    rt = open_runtime(config)
+    try:
+        selected = names or [s.name for s in config.enabled_sources()]
+        failed = 0
+        for name in selected:
+            if name not in rt.sources:
+                log.warning("source.skipped", source=name, reason="disabled")
+                continue
+            outcome = run_source(rt, name)
+            failed += outcome.status == "failed"
+        sweep(rt)
+        return 1 if failed else 0
+    finally:
+        close_runtime(rt)
+
+
+def serve(config: Config, stop: threading.Event | None = None) -> None:
+    """`monitor run`: the scheduler in the foreground until a signal (or `stop`)."""
+    from monitor.pipeline import run_source, sweep
+    from monitor.scheduler import run_forever
+
+    rt = open_runtime(config)
+
+    def run_job(name: str) -> None:
+        try:
+            run_source(rt, name)
+            sweep(rt)
+        except Exception as exc:  # the store itself failed: log, keep the scheduler alive
+            log.error("job.failed", source=name, error=log.redact(f"{type(exc).__name__}: {exc}"))
+
+    def sweep_job() -> None:
+        try:
+            sweep(rt)
+        except Exception as exc:
+            log.error("sweep.failed", error=log.redact(f"{type(exc).__name__}: {exc}"))
+
+    jobs = {name: (config.sources[name].every, config.sources[name].jitter)
+            for name in rt.sources}
+    try:
+        run_forever(jobs=jobs, run_job=run_job, sweep=sweep_job, stop=stop)
+    finally:
+        close_runtime(rt)
+
+
+# -- reports -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SourceStatus:
+    name: str
+    kind: str
+    enabled: bool
+    health: str
+    last_success: str | None
+    consecutive_failures: int
+    active_items: int
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class WatchlistStatus:
+    name: str
+    active_items: int
+    highest_severity: str | None
+    keys: list[str]
+
+
+def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
+    from alerts.match import match
+    from monitor.health import health_of
+    from monitor.pipeline import build_sources, build_watches
+
+    now = now or datetime.now(UTC)
+    store = open_store(config)
+    try:
+        states = store.states()
+        counts = store.active_counts()
+        active = store.active_items()
+        _, disabled = build_sources(config)
+        sources = []
+        for cfg in config.sources.values():
+            state = states.get(cfg.name)
+            stale_after = config.monitor.stale_after_for(cfg.every)
+            health = health_of(state, now=now, stale_after=stale_after)
+            if not cfg.enabled or cfg.name in disabled:
+                health = "disabled" if health == "never" else health
+            sources.append(SourceStatus(
+                cfg.name, cfg.kind, cfg.enabled and cfg.name not in disabled, health,
+                _iso(state.last_success_at) if state else None,
+                state.consecutive_failures if state else 0, counts.get(cfg.name, 0),
+                log.redact(state.last_error) if state and state.last_error else None))
+        watchlists = []
+        for name, watch in build_watches(config).items():
+            hits = [s.item for s in active if match(watch, s.item)]
+            top = max((i.severity for i in hits), default=None)
+            watchlists.append(WatchlistStatus(name, len(hits), top.label if top is not None
+                                              else None, sorted({i.key for i in hits})))
+        return {"sources": [s.__dict__ for s in sources],
+                "watchlists": [w.__dict__ for w in watchlists],
+                "deliveries": store.delivery_counts()}
+    finally:
+        store.close()
+
+
+def alerts(config: Config, since: timedelta, watchlist: str | None,
+           now: datetime | None = None) -> list[dict[str, Any]]:
+    now = now or datetime.now(UTC)
+    if watchlist and watchlist not in config.watchlists:
+        raise MonitorError(f"unknown watchlist '{watchlist}' "
+                           f"(configured: {', '.join(config.watchlists) or 'none'})")
+    store = open_store(config)
+    try:
+        rows = store.recent_alerts(now - since, watchlist)
+    finally:
+        store.close()
+    return [{"id": a.id, "created_at": _iso(a.created_at), "severity": a.severity.label,
+             "category": a.category, "watchlist": a.watchlist, "source": a.source,
+             "key": a.item_key, "change": a.change, "title": a.title,
+             "reasons": a.data.get("reasons") or [], "deliveries": a.deliveries}
+            for a in rows]
+
+
+def notify_test(config: Config, channel: str | None) -> list[tuple[str, bool, str]]:
+    """Send a test message to one channel (or all enabled ones) right now, through the outbox."""
+    from monitor.pipeline import sweep
+    from monitor.store import NewAlert
+    from monitor.types import Severity
+
+    if channel and channel not in config.channels:
+        raise MonitorError(f"unknown channel '{channel}' "
+                           f"(configured: {', '.join(config.channels) or 'none'})")
+    names = [channel] if channel else list(config.channels)
+    enabled = [n for n in names if config.channels[n].enabled]
+    if not enabled:
+        raise MonitorError("no channel with a url to test (set the channel's url, e.g. through "
+                           "its ${VAR} in the environment)")
+    rt = open_runtime(config, announce=False)
+    try:
+        now = rt.clock()
+        alert = NewAlert(
+            category="test", source="monitor", change="test", severity=Severity.INFO,
+            title="[INFO] test notification from the airspace monitor",
+            data={"message": "If you can read this, the channel works.",
+                  "sent_at": _iso(now)}, channels=enabled)
+        ids = rt.store.add_alerts([alert], now)
+        sweep(rt)
+        rows = rt.store.recent_alerts(now - timedelta(seconds=1))
+        states = next((a.deliveries for a in rows if a.id == ids[0]), {})
+        return [(n, states.get(n) == "sent", states.get(n, "unknown")) for n in enabled]
+    finally:
+        close_runtime(rt)
+
+
+def record(config: Config, name: str, out: Path, now: datetime | None = None) -> list[Path]:
+    """Fetch one source live and save the raw bodies, for building fixtures."""
+    from monitor.http import HttpClient
+    from monitor.pipeline import build_sources
+    from monitor.sources.base import Validators
+
+    if name not in config.sources:
+        raise MonitorError(f"unknown source '{name}' "
+                           f"(configured: {', '.join(config.sources) or 'none'})")
+    cfg = config.sources[name]
+    sources, disabled = build_sources(config)
+    if name in disabled:
+        raise MonitorError(f"source {name} is disabled: {disabled[name]}")
+    from monitor.sources import source_class
+
+    source = sources.get(name) or source_class(cfg.kind)(cfg.name, cfg.url, cfg.options)
+    now = now or datetime.now(UTC)
+    stamp = now.strftime("%Y-%m-%dT%H%M%SZ")
+    out.mkdir(parents=True, exist_ok=True)
+    settings = config.monitor
+    with HttpClient(user_agent=settings.user_agent, timeout=settings.timeout.total_seconds(),
+                    max_body=settings.max_body) as http:
+        fetched = source.fetch(http, Validators(), now=now)
+    written = []
+    for i, page in enumerate(fetched.pages):
+        path = out / f"{name}_{stamp}_{i:02d}{_suffix(page)}"
+        path.write_bytes(page)
+        written.append(path)
+    for label, body in fetched.extra.items():
+        path = out / f"{name}_{stamp}_{label}{_suffix(body)}"
+        path.write_bytes(body)
+        written.append(path)
+    meta = out / f"{name}_{stamp}.meta.json"
+    meta.write_text(json.dumps({"source": name, "kind": cfg.kind, "url": fetched.url,
+                                "fetched_at": _iso(now),
+                                "files": [p.name for p in written]}, indent=2) + "\n")
+    return [*written, meta]
+
+
+def _suffix(body: bytes) -> str:
+    head = body.lstrip()[:1]
+    if head in (b"{", b"["):
+        return ".json"
+    if body.lstrip()[:5].lower() == b"<?xml" or b"<rss" in body[:500]:
+        return ".xml"
+    if head == b"<":
+        return ".html"
+    return ".txt"
+
+
+def _iso(value: datetime | None) -> str | None:
+    from monitor.types import iso
+
+    return iso(value)
+
+
+def parse_file(kind: str, path: Path, settings: list[str],
+               extras: list[str]) -> list[Any]:
+    """`monitor parse`: a saved body through one kind's parser, offline."""
+    from pydantic import ValidationError
+
+    from monitor.sources import SOURCES
+
+    source_name = kind.replace("_", "-")
+    body = _read(path)
+    if kind == "notam":
+        from monitor.notam import parse_notam_items
+
+        return parse_notam_items(body.decode("utf-8", errors="replace"), source=source_name)
+    if kind not in SOURCES:
+        known = ", ".join(sorted([*SOURCES, "notam"]))
+        raise MonitorError(f"unknown kind '{kind}' (known: {known})")
+    cls = SOURCES[kind]
+    options: dict[str, Any] = {}
+    for pair in settings:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise MonitorError(f"--set {pair}: expected key=value")
+        options[key.strip()] = _option_value(value)
+    try:
+        parsed_options = cls.Options.model_validate(options)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise MonitorError(f"--set {where}: {err['msg']}") from None
+    extra: dict[str, bytes] = {}
+    for pair in extras:
+        label, sep, file = pair.partition("=")
+        if not sep:
+            raise MonitorError(f"--extra {pair}: expected name=FILE")
+        extra[label.strip()] = _read(Path(file))
+    source = cls(source_name, None if cls.default_url else f"file://{path.resolve()}",
+                 parsed_options)
+    return source.parse(body, url=source.url, extra=extra)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise MonitorError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _option_value(text: str) -> Any:
+    """`--set countries=VE,CO` -> a list; JSON literals (numbers, true, ["a"]) as JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return [v.strip() for v in text.split(",") if v.strip()] if "," in text else text

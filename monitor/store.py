@@ -1,0 +1,446 @@
+"""Every query and transaction (SQLAlchemy stays here, in models.py and db.py)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.db import make_engine
+from monitor.diff import Diff, Known
+from monitor.models import (
+    AlertRow,
+    ChangeRow,
+    DeliveryRow,
+    ItemRow,
+    Lease,
+    RawBody,
+    Run,
+    SourceState,
+)
+from monitor.types import Item, Severity, item_from_json
+
+RAW_BODIES_KEPT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class StateView:
+    name: str
+    kind: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_failure_at: datetime | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = None
+    last_status: str | None = None
+    baseline_done: bool = False
+    health_alerted_at: datetime | None = None
+    next_due_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    """An alert to write with its run; `change_index` points into the run's diff changes."""
+
+    category: str
+    source: str
+    change: str
+    severity: Severity
+    title: str
+    data: dict[str, Any]
+    channels: Sequence[str] = ()
+    watchlist: str | None = None
+    item_key: str | None = None
+    all_clear: bool = False
+    change_index: int | None = None
+    deliver_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class RunRecord:
+    """Everything one source run writes, committed in one transaction."""
+
+    source: str
+    kind: str
+    started_at: datetime
+    finished_at: datetime
+    status: str                      # ok | not_modified | failed
+    error: str | None = None
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    withdrawn: int = 0
+    duration_ms: int = 0
+    bytes: int = 0
+    diff: Diff | None = None
+    alerts: list[NewAlert] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)     # SourceState columns to set
+    raw: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A delivery this process now owns, with what is needed to render and send it."""
+
+    id: int
+    channel: str
+    attempts: int
+    alert_id: int
+    run_id: int | None
+    category: str
+    watchlist: str | None
+    source: str
+    change: str
+    severity: Severity
+    all_clear: bool
+    title: str
+    data: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertListing:
+    id: int
+    created_at: datetime
+    category: str
+    watchlist: str | None
+    source: str
+    item_key: str | None
+    change: str
+    severity: Severity
+    title: str
+    data: dict[str, Any]
+    deliveries: dict[str, str]       # channel -> status
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    item: Item
+    first_seen_at: datetime
+    changed_at: datetime
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def known_items(self, source: str) -> dict[str, Known]:
+        with self._session() as s:
+            rows = s.execute(select(ItemRow.key, ItemRow.data, ItemRow.revision,
+                                    ItemRow.content_hash, ItemRow.missing_runs)
+                             .where(ItemRow.source == source)).all()
+        return {key: Known(item_from_json(json.loads(data), revision=rev), chash, missing)
+                for key, data, rev, chash, missing in rows}
+
+    def state(self, source: str) -> StateView | None:
+        with self._session() as s:
+            row = s.get(SourceState, source)
+            return _state_view(row) if row else None
+
+    def states(self) -> dict[str, StateView]:
+        with self._session() as s:
+            return {r.name: _state_view(r) for r in s.scalars(select(SourceState))}
+
+    def active_items(self, source: str | None = None) -> list[StoredItem]:
+        closed = ("cancelled", "expired", "withdrawn", "replaced")
+        query = select(ItemRow).where(ItemRow.status.not_in(closed))
+        if source:
+            query = query.where(ItemRow.source == source)
+        with self._session() as s:
+            return [StoredItem(item_from_json(json.loads(r.data), revision=r.revision),
+                               r.first_seen_at, r.changed_at)
+                    for r in s.scalars(query.order_by(ItemRow.source, ItemRow.key))]
+
+    def active_counts(self) -> dict[str, int]:
+        closed = ("cancelled", "expired", "withdrawn", "replaced")
+        with self._session() as s:
+            rows = s.execute(select(ItemRow.source, func.count()).where(
+                ItemRow.status.not_in(closed)).group_by(ItemRow.source)).all()
+        return {src: n for src, n in rows}
+
+    def alerted_watchlists(self, source: str, key: str) -> set[str]:
+        """Watchlists that were told about this item (an all-clear goes only to them)."""
+        with self._session() as s:
+            rows = s.scalars(select(AlertRow.watchlist).where(
+                AlertRow.item_key == key, AlertRow.source == source,
+                AlertRow.category == "item", AlertRow.all_clear.is_(False),
+                AlertRow.watchlist.is_not(None)).distinct())
+            return {w for w in rows if w}
+
+    def summarised_watchlists(self, key: str) -> set[str]:
+        """Watchlists whose situation summary listed this item key."""
+        with self._session() as s:
+            rows = s.execute(select(AlertRow.watchlist, AlertRow.data).where(
+                AlertRow.category == "summary")).all()
+        found = set()
+        for watchlist, data in rows:
+            if any(e["item"]["key"] == key for e in json.loads(data).get("items", [])):
+                found.add(watchlist)
+        return found
+
+    def recent_alerts(self, since: datetime, watchlist: str | None = None,
+                      limit: int = 500) -> list[AlertListing]:
+        query = select(AlertRow).where(AlertRow.created_at >= since)
+        if watchlist:
+            query = query.where(AlertRow.watchlist == watchlist)
+        query = query.order_by(AlertRow.created_at.desc(), AlertRow.id.desc()).limit(limit)
+        with self._session() as s:
+            alerts = list(s.scalars(query))
+            ids = [a.id for a in alerts]
+            states: dict[int, dict[str, str]] = {}
+            if ids:
+                for aid, channel, status in s.execute(select(
+                        DeliveryRow.alert_id, DeliveryRow.channel, DeliveryRow.status)
+                        .where(DeliveryRow.alert_id.in_(ids))):
+                    states.setdefault(aid, {})[channel] = status
+        return [AlertListing(a.id, a.created_at, a.category, a.watchlist, a.source, a.item_key,
+                             a.change, Severity(a.severity), a.title, json.loads(a.data),
+                             states.get(a.id, {})) for a in alerts]
+
+    def delivery_counts(self) -> dict[str, int]:
+        with self._session() as s:
+            rows = s.execute(select(DeliveryRow.status, func.count())
+                             .group_by(DeliveryRow.status)).all()
+        return {status: n for status, n in rows}
+
+    def change_count(self) -> int:
+        with self._session() as s:
+            return s.scalar(select(func.count()).select_from(ChangeRow)) or 0
+
+    def last_raw_body(self, source: str) -> tuple[str, bytes] | None:
+        with self._session() as s:
+            row = s.scalars(select(RawBody).where(RawBody.source == source)
+                            .order_by(RawBody.id.desc()).limit(1)).first()
+            return (row.url, gzip.decompress(row.body)) if row else None
+
+    # -- writing a run -------------------------------------------------------------------
+
+    def commit_run(self, record: RunRecord) -> int:
+        """Items, changes, alerts, deliveries, raw body and source state: one transaction."""
+        with self._session.begin() as s:
+            run = Run(source=record.source, started_at=record.started_at,
+                      finished_at=record.finished_at, status=record.status,
+                      error=record.error, items=record.items, new=record.new,
+                      updated=record.updated, withdrawn=record.withdrawn,
+                      alerts=len(record.alerts), duration_ms=record.duration_ms,
+                      bytes=record.bytes)
+            s.add(run)
+            s.flush()
+            change_ids = self._apply_diff(s, record, run.id) if record.diff else []
+            for alert in record.alerts:
+                change_id = change_ids[alert.change_index] if alert.change_index is not None \
+                    else None
+                _insert_alert(s, alert, run_id=run.id, change_id=change_id,
+                              now=record.finished_at)
+            for url, body in record.raw:
+                self._keep_raw(s, record.source, run.id, url, body, record.finished_at)
+            state = s.get(SourceState, record.source)
+            if state is None:
+                state = SourceState(name=record.source, kind=record.kind,
+                                    consecutive_failures=0, baseline_done=False)
+                s.add(state)
+            state.kind = record.kind
+            for column, value in record.state.items():
+                setattr(state, column, value)
+            return run.id
+
+    def _apply_diff(self, s: Session, record: RunRecord, run_id: int) -> list[int]:
+        diff = record.diff
+        assert diff is not None
+        now = record.finished_at
+        touched = {i.key for i in diff.upserts} | set(diff.missing)
+        rows: dict[str, ItemRow] = {}
+        if touched:
+            for row in s.scalars(select(ItemRow).where(ItemRow.source == record.source,
+                                                       ItemRow.key.in_(touched))):
+                rows[row.key] = row
+        for item in diff.upserts:
+            row = rows.get(item.key)
+            data = json.dumps(item.to_json(), ensure_ascii=False)
+            if row is None:
+                row = ItemRow(source=record.source, key=item.key, first_seen_at=now,
+                              missing_runs=0)
+                s.add(row)
+                rows[item.key] = row
+            row.kind, row.status, row.severity = item.kind, item.status, int(item.severity)
+            row.content_hash, row.revision, row.data = item.content_hash, item.revision, data
+            row.last_seen_at = now
+            row.changed_at = now
+        for key, missing in diff.missing.items():
+            if key in rows:
+                rows[key].missing_runs = missing
+        s.flush()
+        ids = []
+        for change in diff.changes:
+            prev = json.dumps(change.previous.to_json()) if change.previous else None
+            row = ChangeRow(run_id=run_id, item_id=rows[change.item.key].id,
+                            change=str(change.kind), severity=int(change.item.severity),
+                            at=now, before=prev)
+            s.add(row)
+            s.flush()
+            ids.append(row.id)
+        return ids
+
+    def _keep_raw(self, s: Session, source: str, run_id: int, url: str, body: bytes,
+                  now: datetime) -> None:
+        """Keep the last few distinct bodies per source; an unchanged body writes nothing."""
+        digest = hashlib.sha256(body).hexdigest()
+        last = s.scalars(select(RawBody.sha256).where(RawBody.source == source, RawBody.url == url)
+                         .order_by(RawBody.id.desc()).limit(1)).first()
+        if last == digest:
+            return
+        s.add(RawBody(source=source, run_id=run_id, fetched_at=now, url=url, sha256=digest,
+                      size=len(body), body=gzip.compress(body, compresslevel=5)))
+        s.flush()
+        keep = select(RawBody.id).where(RawBody.source == source).order_by(
+            RawBody.id.desc()).limit(RAW_BODIES_KEPT)
+        s.execute(delete(RawBody).where(RawBody.source == source, RawBody.id.not_in(keep)))
+
+    def add_alerts(self, alerts: Iterable[NewAlert], now: datetime) -> list[int]:
+        """Alerts outside a run (a test notification, a stale-source alert)."""
+        with self._session.begin() as s:
+            return [_insert_alert(s, a, run_id=None, change_id=None, now=now) for a in alerts]
+
+    def update_state(self, source: str, kind: str, **columns: Any) -> None:
+        with self._session.begin() as s:
+            state = s.get(SourceState, source)
+            if state is None:
+                state = SourceState(name=source, kind=kind, consecutive_failures=0,
+                                    baseline_done=False)
+                s.add(state)
+            for column, value in columns.items():
+                setattr(state, column, value)
+
+    # -- the outbox ----------------------------------------------------------------------
+
+    def claim_due(self, now: datetime, *, owner: str, lease: timedelta,
+                  limit: int = 100) -> list[Claimed]:
+        """Atomically move due pending deliveries to `sending` under a lease we own."""
+        due = select(DeliveryRow.id).where(
+            DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= now
+        ).order_by(DeliveryRow.id).limit(limit)
+        with self._session.begin() as s:
+            # One UPDATE with the status re-checked: two sweepers never claim the same row.
+            claimed = s.execute(update(DeliveryRow).where(
+                DeliveryRow.id.in_(due.scalar_subquery()), DeliveryRow.status == "pending")
+                .values(status="sending", lease_until=now + lease, claimed_by=owner,
+                ).returning(DeliveryRow.id)).scalars().all()
+        if not claimed:
+            return []
+        with self._session() as s:
+            rows = s.execute(select(DeliveryRow, AlertRow).join(
+                AlertRow, AlertRow.id == DeliveryRow.alert_id).where(
+                DeliveryRow.id.in_(claimed)).order_by(DeliveryRow.id)).all()
+            return [Claimed(d.id, d.channel, d.attempts, a.id, a.run_id, a.category,
+                            a.watchlist, a.source, a.change, Severity(a.severity), a.all_clear,
+                            a.title, json.loads(a.data), a.created_at) for d, a in rows]
+
+    def mark_sent(self, ids: Sequence[int], now: datetime, owner: str) -> None:
+        with self._session.begin() as s:
+            s.execute(update(DeliveryRow).where(DeliveryRow.id.in_(ids),
+                                                DeliveryRow.claimed_by == owner)
+                      .values(status="sent", sent_at=now, lease_until=None,
+                              attempts=DeliveryRow.attempts + 1, last_error=None))
+
+    def mark_failed(self, ids: Sequence[int], now: datetime, owner: str, *, error: str,
+                    retry_at: datetime | None) -> None:
+        """Back to pending for a retry at `retry_at`, or `failed` for good when None."""
+        values: dict[str, Any] = {"attempts": DeliveryRow.attempts + 1, "last_error": error,
+                                  "lease_until": None}
+        if retry_at is None:
+            values["status"] = "failed"
+        else:
+            values.update(status="pending", next_attempt_at=retry_at)
+        with self._session.begin() as s:
+            s.execute(update(DeliveryRow).where(DeliveryRow.id.in_(ids),
+                                                DeliveryRow.claimed_by == owner).values(**values))
+
+    def release_expired(self, now: datetime) -> int:
+        """Deliveries whose sender died mid-send go back to pending (at-least-once)."""
+        with self._session.begin() as s:
+            result = s.execute(update(DeliveryRow).where(
+                DeliveryRow.status == "sending", DeliveryRow.lease_until < now)
+                .values(status="pending", lease_until=None, claimed_by=None))
+            return result.rowcount or 0  # type: ignore[attr-defined]
+
+    # -- leases --------------------------------------------------------------------------
+
+    def acquire_lease(self, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
+        """Take `name` if free or expired (or already ours); False when another owner holds it."""
+        with self._session.begin() as s:
+            result = s.execute(update(Lease).where(
+                Lease.name == name, or_(Lease.expires_at < now, Lease.owner == owner))
+                .values(owner=owner, expires_at=now + ttl))
+            if result.rowcount:  # type: ignore[attr-defined]
+                return True
+        try:
+            with self._session.begin() as s:
+                if s.get(Lease, name) is not None:
+                    return False
+                s.add(Lease(name=name, owner=owner, expires_at=now + ttl))
+            return True
+        except IntegrityError:
+            return False
+
+    def release_lease(self, name: str, owner: str) -> None:
+        with self._session.begin() as s:
+            s.execute(delete(Lease).where(Lease.name == name, Lease.owner == owner))
+
+    # -- retention -----------------------------------------------------------------------
+
+    def prune(self, before: datetime) -> dict[str, int]:
+        """Drop old runs and delivered deliveries; never active items or undelivered alerts."""
+        with self._session.begin() as s:
+            deliveries = s.execute(delete(DeliveryRow).where(
+                DeliveryRow.status == "sent", DeliveryRow.sent_at < before)).rowcount
+            undelivered = select(DeliveryRow.alert_id).where(DeliveryRow.status != "sent")
+            alerts = s.execute(delete(AlertRow).where(
+                AlertRow.created_at < before, AlertRow.id.not_in(undelivered))).rowcount
+            runs = s.execute(delete(Run).where(and_(
+                Run.started_at < before,
+                Run.id.not_in(select(ChangeRow.run_id).join(
+                    ItemRow, ItemRow.id == ChangeRow.item_id).where(
+                    ItemRow.status.in_(("active",))))))).rowcount
+        return {"deliveries": deliveries or 0, "alerts": alerts or 0, "runs": runs or 0}
+
+
+def _insert_alert(s: Session, alert: NewAlert, *, run_id: int | None, change_id: int | None,
+                  now: datetime) -> int:
+    row = AlertRow(run_id=run_id, change_id=change_id, category=alert.category,
+                   watchlist=alert.watchlist, source=alert.source, item_key=alert.item_key,
+                   change=alert.change, severity=int(alert.severity), all_clear=alert.all_clear,
+                   title=alert.title, data=json.dumps(alert.data, ensure_ascii=False),
+                   created_at=now)
+    s.add(row)
+    s.flush()
+    for channel in alert.channels:
+        s.add(DeliveryRow(alert_id=row.id, channel=channel, status="pending", attempts=0,
+                          next_attempt_at=alert.deliver_at or now, created_at=now))
+    return row.id
+
+
+def _state_view(row: SourceState) -> StateView:
+    return StateView(
+        name=row.name, kind=row.kind, etag=row.etag, last_modified=row.last_modified,
+        last_attempt_at=row.last_attempt_at, last_success_at=row.last_success_at,
+        last_failure_at=row.last_failure_at,
+        consecutive_failures=row.consecutive_failures or 0, last_error=row.last_error,
+        last_status=row.last_status, baseline_done=bool(row.baseline_done),
+        health_alerted_at=row.health_alerted_at, next_due_at=row.next_due_at)
