@@ -37,9 +37,7 @@ class AlertView:
 def alert_title(severity: Severity, key: str, item_title: str, change: str) -> str:
     """`[WARNING] KICZ A0012/25: <title>`; all-clears say what happened first."""
     text = _strip_key(item_title, key)
-    if change in ("withdrawn", "cancelled", "expired"):
-        text = f"{change}: {text}" if text else change
-    elif change in ("updated", "reinstated"):
+    if change in ("withdrawn", "cancelled", "expired") or change in ("updated", "reinstated"):
         text = f"{change}: {text}" if text else change
     return _clip(f"[{severity.name}] {key}: {text}" if text else f"[{severity.name}] {key}")
 
@@ -120,9 +118,8 @@ def _summary_body(view: AlertView, fmt: str) -> str:
                  ("Valid", _validity(item)), ("Source", item["source"])]
         if item.get("url"):
             lines.append(("Link", item["url"]))
-        parts.append(_section(_clip(f"[{sev}] {item['key']}: {_strip_key(item['title'],
-                                                                       item['key'])}"),
-                              lines, fmt))
+        head = _clip(f"[{sev}] {item['key']}: {_strip_key(item['title'], item['key'])}")
+        parts.append(_section(head, lines, fmt))
     if len(entries) > DIGEST_TOP:
         parts.append(_para(f"... and {len(entries) - DIGEST_TOP} more.", fmt))
     return _fit(_join(parts, fmt), fmt)

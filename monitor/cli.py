@@ -17,17 +17,17 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            _fail(str(exc), 2)
+            _fail(str(exc), 2, prefix="")
         except ParseError as exc:
             _fail(f"parse error: {exc}", 1)
         except MonitorError as exc:
             _fail(str(exc), 1)
 
 
-def _fail(message: str, code: int) -> NoReturn:
+def _fail(message: str, code: int, prefix: str = "monitor: ") -> NoReturn:
     from monitor.logs import log
 
-    click.echo(f"monitor: {log.redact(message)}", err=True)
+    click.echo(f"{prefix}{log.redact(message)}", err=True)
     sys.exit(code)
 
 

@@ -5,6 +5,7 @@ Every problem becomes a ConfigError reading `file: key.path: what is wrong`.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -290,7 +291,8 @@ def _validate(raw: dict[str, Any], label: str, path: Path, secrets: frozenset[st
             raise ConfigError(label, f"sources[{i}].kind", "missing (the source kind)")
         if not isinstance(kind, str) or kind not in SOURCES:
             known = ", ".join(sorted(SOURCES))
-            raise ConfigError(label, f"sources[{i}].kind", f"unknown kind {kind!r} (known: {known})")
+            raise ConfigError(label, f"sources[{i}].kind",
+                              f"unknown kind {kind!r} (known: {known})")
         common = {k: v for k, v in entry.items() if k in _SOURCE_KEYS}
         extra = {k: v for k, v in entry.items() if k not in _SOURCE_KEYS}
         if "options" in extra:
@@ -344,8 +346,17 @@ def _check_references(doc: _Document, label: str) -> None:
 def _check_places(doc: _Document, label: str) -> None:
     """Airport codes and routes must resolve (airportsdata), else the desk watches nothing."""
     from alerts.airports import UnknownAirport, resolve_airport
-    from alerts.routes import parse_route
+    from alerts.routes import load_fir_boundaries, parse_route
 
+    if doc.geo.fir_boundaries:
+        geo_path = Path(label).parent / doc.geo.fir_boundaries
+        try:
+            load_fir_boundaries(json.loads(geo_path.read_text(encoding="utf-8")))
+        except OSError as exc:
+            raise ConfigError(label, "geo.fir_boundaries",
+                              f"cannot read {geo_path}: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise ConfigError(label, "geo.fir_boundaries", f"not FIR polygons: {exc}") from None
     for i, w in enumerate(doc.watchlists):
         for j, code in enumerate(w.airports):
             try:
@@ -359,15 +370,20 @@ def _check_places(doc: _Document, label: str) -> None:
                 raise ConfigError(label, f"watchlists[{i}].routes[{j}]", str(exc)) from None
 
 
+_BRANCH_LABELS = {"str", "constrained-str"}
+
+
 def _describe(exc: ValidationError, prefix: str) -> tuple[str, str]:
     """The first pydantic error as (key.path, problem) in config.toml terms."""
-    error = exc.errors()[0]
+    errors = exc.errors()
+    # A union (a route string or table) reports one error per branch: prefer the table's.
+    error = next((e for e in errors if not _BRANCH_LABELS & set(map(str, e["loc"]))), errors[0])
     key = prefix
     for part in error["loc"]:
         if isinstance(part, int):
             key += f"[{part}]"
-        elif part in ("str", "RouteSpec", "function-after[_firs(), list[str]]") or "[" in str(part):
-            continue  # pydantic union/validator branch labels are not config keys
+        elif part in _BRANCH_LABELS or part == "RouteSpec":
+            continue  # pydantic union branch labels are not config keys
         else:
             key += f".{part}" if key else str(part)
     problem = _problem_text(error)
@@ -383,7 +399,7 @@ def _problem_text(error: Mapping[str, Any]) -> str:
         return "missing (required)"
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")
-    if kind.endswith("_type") or kind.endswith("_parsing") or kind == "literal_error":
+    if kind.endswith(("_type", "_parsing")) or kind == "literal_error":
         return f"{message[0].lower()}{message[1:]}, got {given!r}"
     return message
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import time
@@ -71,11 +72,12 @@ def build_sources(config: Config) -> tuple[dict[str, Source], dict[str, str]]:
 
 def build_watches(config: Config) -> dict[str, Watch]:
     from alerts.airports import resolve_airport
-    from alerts.routes import load_fir_boundaries_file, parse_route, profile_route
+    from alerts.routes import load_fir_boundaries, parse_route, profile_route
 
     firs = None
     if config.geo.fir_boundaries:
-        firs = load_fir_boundaries_file(config.path.parent / config.geo.fir_boundaries)
+        path = config.path.parent / config.geo.fir_boundaries
+        firs = load_fir_boundaries(json.loads(path.read_text(encoding="utf-8")))
     watches = {}
     for w in config.watchlists.values():
         routes = [profile_route(parse_route(r if isinstance(r, str) else

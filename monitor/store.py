@@ -173,7 +173,7 @@ class Store:
         with self._session() as s:
             rows = s.execute(select(ItemRow.source, func.count()).where(
                 ItemRow.status.not_in(closed)).group_by(ItemRow.source)).all()
-        return {src: n for src, n in rows}
+        return dict(rows)  # type: ignore[arg-type]
 
     def alerted_watchlists(self, source: str, key: str) -> set[str]:
         """Watchlists that were told about this item (an all-clear goes only to them)."""
@@ -218,7 +218,7 @@ class Store:
         with self._session() as s:
             rows = s.execute(select(DeliveryRow.status, func.count())
                              .group_by(DeliveryRow.status)).all()
-        return {status: n for status, n in rows}
+        return dict(rows)  # type: ignore[arg-type]
 
     def change_count(self) -> int:
         with self._session() as s:
