@@ -60,6 +60,7 @@ class MonitorSettings(_Strict):
     retention: timedelta = timedelta(days=90)
     timeout: timedelta = timedelta(seconds=30)
     max_body: int = Field(default=10_000_000, ge=1024)
+    fetch_retries: int = Field(default=2, ge=0, le=10)
     delivery_attempts: int = Field(default=8, ge=1)
 
     @field_validator("health_repeat", "retention", "timeout", mode="before")

@@ -88,6 +88,27 @@ def diff(known: Mapping[str, Known], seen: Sequence[Item], *, now: datetime,
     return result
 
 
+def confirm(known: Mapping[str, Known], *, now: datetime, withdraw_after: int) -> Diff:
+    """A `304 Not Modified` re-observes the last body: whatever was missing from it is missing
+    once more (so a server with validators still withdraws), and end times still pass."""
+    result = Diff()
+    for key, before in known.items():
+        if not before.item.is_active:
+            continue
+        expired = _expire(before.item, now)
+        if not expired.is_active:
+            result.upserts.append(expired)
+            result.changes.append(Change(ChangeKind.EXPIRED, expired, before.item))
+        elif before.missing_runs:
+            missing = before.missing_runs + 1
+            result.missing[key] = missing
+            if missing >= withdraw_after:
+                gone = replace(before.item, status="withdrawn")
+                result.upserts.append(gone)
+                result.changes.append(Change(ChangeKind.WITHDRAWN, gone, before.item))
+    return result
+
+
 def _transition(before: Item, after: Item) -> ChangeKind | None:
     was_active, is_active = before.is_active, after.is_active
     if was_active and not is_active:

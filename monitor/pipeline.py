@@ -14,7 +14,7 @@ from alerts.deliver import send
 from alerts.match import Watch, match
 from alerts.render import AlertView, alert_title, notify_type, render, render_digest, summary_title
 from monitor.config import Config, WatchlistConfig
-from monitor.diff import Change, Known, diff
+from monitor.diff import Change, Known, confirm, diff
 from monitor.errors import FetchError, ParseError
 from monitor.health import failure_label, health_alert_due
 from monitor.logs import log
@@ -130,25 +130,26 @@ def _succeeded(rt: Runtime, kind: str, name: str, state: StateView, started: dat
                     "consecutive_failures": 0, "last_error": None,
                     "last_status": record.status, "health_alerted_at": None,
                     "next_due_at": None}
-    if not fetched.not_modified:
-        known = rt.store.known_items(name)
+    known = rt.store.known_items(name)
+    if fetched.not_modified:
+        result = confirm(known, now=now, withdraw_after=settings.withdraw_after)
+        record.items = sum(k.item.is_active for k in known.values())
+    else:
         result = diff(known, items, now=now, withdraw_after=settings.withdraw_after)
-        record.diff = result
         record.items = len(items)
-        record.new = sum(c.kind == ChangeKind.NEW for c in result.changes)
-        record.updated = sum(c.kind in (ChangeKind.UPDATED, ChangeKind.REINSTATED)
-                             for c in result.changes)
-        record.withdrawn = sum(c.kind.is_all_clear for c in result.changes)
         record.state.update(etag=fetched.validators.etag,
                             last_modified=fetched.validators.last_modified,
                             baseline_done=True)
         record.raw = [(fetched.url, page) for page in fetched.pages[:1]]
-        if state.baseline_done:
-            record.alerts += _change_alerts(rt, name, result.changes)
-        else:
-            record.alerts += _summary_alerts(rt, name, known, items, now)
-    else:
-        record.items = rt.store.active_counts().get(name, 0)
+    record.diff = result
+    record.new = sum(c.kind == ChangeKind.NEW for c in result.changes)
+    record.updated = sum(c.kind in (ChangeKind.UPDATED, ChangeKind.REINSTATED)
+                         for c in result.changes)
+    record.withdrawn = sum(c.kind.is_all_clear for c in result.changes)
+    if state.baseline_done:
+        record.alerts += _change_alerts(rt, name, result.changes)
+    elif not fetched.not_modified:
+        record.alerts += _summary_alerts(rt, name, known, items, now)
     if state.consecutive_failures >= settings.alert_after_failures or state.health_alerted_at:
         record.alerts.append(_health_alert(rt, name, "recovered", Severity.INFO,
                                            f"source {name} recovered after "

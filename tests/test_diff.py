@@ -1,0 +1,103 @@
+"""Pure change detection."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from monitor.diff import Known, diff
+from monitor.types import ChangeKind, Item, Severity
+
+NOW = datetime(2025, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def item(key: str = "KICZ A0012/25", **kw: object) -> Item:
+    fields: dict[str, object] = {"source": "faa-prn", "kind": "notam", "key": key,
+                                 "title": f"{key} advisory", "severity": Severity.WARNING,
+                                 "firs": ("SVZM",)}
+    fields.update(kw)
+    return Item(**fields)  # type: ignore[arg-type]
+
+
+def known(*items: Item, missing: int = 0) -> dict[str, Known]:
+    return {i.key: Known(i, i.content_hash, missing) for i in items}
+
+
+def test_a_key_never_seen_before_is_new() -> None:
+    result = diff({}, [item()], now=NOW, withdraw_after=2)
+    assert [c.kind for c in result.changes] == [ChangeKind.NEW]
+    assert [i.key for i in result.upserts] == ["KICZ A0012/25"]
+
+
+def test_an_unchanged_item_is_no_change_and_writes_nothing() -> None:
+    a = item()
+    result = diff(known(a), [item()], now=NOW, withdraw_after=2)
+    assert result.changes == [] and result.upserts == [] and result.missing == {}
+
+
+def test_a_changed_title_is_an_update_with_the_previous_version() -> None:
+    a = item()
+    b = item(title="KICZ A0012/25 advisory, extended")
+    [change] = diff(known(a), [b], now=NOW, withdraw_after=2).changes
+    assert change.kind == ChangeKind.UPDATED and change.previous == a and change.item == b
+
+
+def test_a_new_revision_stamp_alone_is_an_update() -> None:
+    a = item(revision="2026-01-03")
+    [change] = diff(known(a), [item(revision="2026-01-05")], now=NOW, withdraw_after=2).changes
+    assert change.kind == ChangeKind.UPDATED
+
+
+def test_item_is_withdrawn_only_after_two_successful_fetches_without_it() -> None:
+    a = item()
+    first = diff(known(a), [], now=NOW, withdraw_after=2)
+    assert first.changes == [] and first.missing == {a.key: 1}
+    second = diff(known(a, missing=1), [], now=NOW, withdraw_after=2)
+    [change] = second.changes
+    assert change.kind == ChangeKind.WITHDRAWN and change.item.status == "withdrawn"
+    assert change.previous == a
+
+
+def test_an_item_seen_again_resets_its_missing_count() -> None:
+    a = item()
+    result = diff(known(a, missing=1), [a], now=NOW, withdraw_after=2)
+    assert result.changes == [] and result.missing == {a.key: 0}
+
+
+def test_an_upstream_status_flip_to_withdrawn_is_an_all_clear() -> None:
+    a = item(kind="bulletin", key="CZIB 142977")
+    b = replace(a, status="withdrawn", severity=Severity.INFO)
+    [change] = diff(known(a), [b], now=NOW, withdraw_after=2).changes
+    assert change.kind == ChangeKind.WITHDRAWN and change.kind.is_all_clear
+
+
+def test_a_withdrawn_item_that_turns_active_again_is_reinstated() -> None:
+    a = item(kind="bulletin", key="CZIB 1", status="withdrawn", severity=Severity.INFO)
+    b = replace(a, status="active", severity=Severity.WARNING)
+    [change] = diff(known(a), [b], now=NOW, withdraw_after=2).changes
+    assert change.kind == ChangeKind.REINSTATED
+
+
+def test_an_item_first_seen_already_withdrawn_is_stored_without_a_change() -> None:
+    a = item(kind="bulletin", key="CZIB 9", status="withdrawn", severity=Severity.INFO)
+    result = diff({}, [a], now=NOW, withdraw_after=2)
+    assert result.changes == [] and result.upserts == [a]
+
+
+def test_a_closed_item_missing_upstream_is_not_withdrawn_again() -> None:
+    a = item(status="withdrawn")
+    assert diff(known(a), [], now=NOW, withdraw_after=1).changes == []
+
+
+def test_a_notam_past_its_firm_end_expires() -> None:
+    a = item(valid_to=NOW - timedelta(minutes=1))
+    b = item(key="KICZ A0013/25", valid_to=NOW - timedelta(minutes=1), valid_to_estimated=True)
+    result = diff(known(replace(a, valid_to=NOW + timedelta(days=1)), b), [a, b], now=NOW,
+                  withdraw_after=2)
+    assert [(c.kind, c.item.key) for c in result.changes] == [
+        (ChangeKind.EXPIRED, "KICZ A0012/25")]
+
+
+def test_other_kinds_never_expire_by_date() -> None:
+    a = item(kind="bulletin", key="CZIB 1", valid_to=NOW - timedelta(days=3))
+    assert diff(known(a), [a], now=NOW, withdraw_after=2).changes == []

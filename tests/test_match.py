@@ -1,0 +1,73 @@
+"""Watchlist matching returns human reasons, or nothing."""
+
+from __future__ import annotations
+
+from alerts.match import Watch, fold, match
+from alerts.routes import parse_route, profile_route
+from monitor.types import Flight, Item, Severity
+
+
+def prn(**kw: object) -> Item:
+    fields: dict[str, object] = {
+        "source": "faa-prn", "kind": "notam", "key": "KICZ A0012/25",
+        "title": "KICZ NOTAM A0012/25 Advisory for Potentially Hazardous Situation in the "
+                 "Maiquetia Flight Information Region (SVZM)",
+        "severity": Severity.WARNING, "firs": ("SVZM",), "countries": ("VE",)}
+    fields.update(kw)
+    return Item(**fields)  # type: ignore[arg-type]
+
+
+def watch(**kw: object) -> Watch:
+    return Watch(name="latam-desk", **kw)  # type: ignore[arg-type]
+
+
+def test_fir_country_and_route_reasons_are_listed() -> None:
+    w = watch(firs=frozenset({"SVZM"}), countries=frozenset({"VE"}),
+              routes=[profile_route(parse_route("LIS-CCS"))])
+    reasons = match(w, prn())
+    assert "FIR SVZM" in reasons and "country VE" in reasons
+    assert any(r.startswith("route LIS-CCS") for r in reasons)
+
+
+def test_below_min_severity_does_not_match() -> None:
+    w = watch(firs=frozenset({"SVZM"}), min_severity=Severity.CRITICAL)
+    assert match(w, prn()) == []
+    assert match(w, prn(), ignore_severity=True) == ["FIR SVZM"]
+
+
+def test_an_unrelated_item_does_not_match() -> None:
+    w = watch(firs=frozenset({"SVZM"}), airports=frozenset({"SVMI"}))
+    assert match(w, prn(key="KICZ A0050/26", firs=("SKED",), countries=("CO",))) == []
+
+
+def test_keywords_match_whole_words_accent_and_case_insensitively() -> None:
+    w = watch(keywords=("Maiquetía",))
+    assert match(w, prn()) == ["keyword Maiquetía"]
+    assert match(watch(keywords=("GNSS",)), prn(title="GNSSX test")) == []
+
+
+def test_a_watchlist_without_selectors_watches_everything_at_its_severity() -> None:
+    assert match(watch(), prn()) == ["severity warning or higher"]
+
+
+def test_a_flight_must_fly_a_watched_route_and_be_a_watched_airline() -> None:
+    w = watch(airlines=frozenset({"TP"}), routes=[profile_route(parse_route("LIS-CCS"))])
+    flight = Item(source="adb", kind="flight", key="TP170 2025-11-22",
+                  title="TP170 CCS-LIS", severity=Severity.WARNING, status="cancelled",
+                  airlines=("TP",), airports=("LPPT", "SVMI"),
+                  flight=Flight("TP170", "2025-11-22", "SVMI", "LPPT"))
+    reasons = match(w, flight)
+    assert reasons[0] == "airline TP" and len(reasons) >= 2
+    other = Item(source="adb", kind="flight", key="TP99 2025-11-22", title="TP99",
+                 severity=Severity.WARNING, airlines=("TP",), airports=("LPPT", "SBGR"),
+                 flight=Flight("TP99", "2025-11-22", "LPPT", "SBGR"))
+    assert match(w, other) == []
+    av = Item(source="adb", kind="flight", key="AV1 2025-11-22", title="AV1",
+              severity=Severity.WARNING, airlines=("AV",), airports=("LPPT", "SVMI"),
+              flight=Flight("AV1", "2025-11-22", "LPPT", "SVMI"))
+    assert match(w, av) == []
+
+
+def test_fold_handles_accents_and_turkish_dotless_i() -> None:
+    assert fold("Maiquetía") == "maiquetia"
+    assert fold("KARAKAS İptal ı") == "karakas iptal i"
