@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 import click
 
-from monitor.errors import ConfigError, MonitorError, ParseError
+from monitor.errors import ConfigError, MonitorError, ParseError, UsageError
 
 
 class _Group(click.Group):
@@ -18,6 +18,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ConfigError as exc:
             _fail(str(exc), 2, prefix="")
+        except UsageError as exc:
+            _fail(str(exc), 2)
         except ParseError as exc:
             _fail(f"parse error: {exc}", 1)
         except MonitorError as exc:

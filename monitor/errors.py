@@ -36,3 +36,7 @@ class ParseError(MonitorError):
         self.source = source
         self.url = url
         super().__init__(message)
+
+
+class UsageError(MonitorError):
+    """The command line names something that does not exist (a kind, source, channel)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import Config, load_config
-from monitor.errors import MonitorError
+from monitor.errors import MonitorError, UsageError
 from monitor.logs import log
 
 
@@ -62,7 +62,7 @@ def once(config: Config, names: list[str]) -> int:
 
     unknown = [n for n in names if n not in config.sources]
     if unknown:
-        raise MonitorError(f"unknown source(s): {', '.join(unknown)} "
+        raise UsageError(f"unknown source(s): {', '.join(unknown)} "
                            f"(configured: {', '.join(config.sources) or 'none'})")
     rt = open_runtime(config)
     try:
@@ -171,7 +171,7 @@ def alerts(config: Config, since: timedelta, watchlist: str | None,
            now: datetime | None = None) -> list[dict[str, Any]]:
     now = now or datetime.now(UTC)
     if watchlist and watchlist not in config.watchlists:
-        raise MonitorError(f"unknown watchlist '{watchlist}' "
+        raise UsageError(f"unknown watchlist '{watchlist}' "
                            f"(configured: {', '.join(config.watchlists) or 'none'})")
     store = open_store(config)
     try:
@@ -192,7 +192,7 @@ def notify_test(config: Config, channel: str | None) -> list[tuple[str, bool, st
     from monitor.types import Severity
 
     if channel and channel not in config.channels:
-        raise MonitorError(f"unknown channel '{channel}' "
+        raise UsageError(f"unknown channel '{channel}' "
                            f"(configured: {', '.join(config.channels) or 'none'})")
     names = [channel] if channel else list(config.channels)
     enabled = [n for n in names if config.channels[n].enabled]
@@ -223,7 +223,7 @@ def record(config: Config, name: str, out: Path, now: datetime | None = None) ->
     from monitor.sources.base import Validators
 
     if name not in config.sources:
-        raise MonitorError(f"unknown source '{name}' "
+        raise UsageError(f"unknown source '{name}' "
                            f"(configured: {', '.join(config.sources) or 'none'})")
     cfg = config.sources[name]
     sources, disabled = build_sources(config)
@@ -280,32 +280,34 @@ def parse_file(kind: str, path: Path, settings: list[str],
     from monitor.sources import SOURCES
 
     source_name = kind.replace("_", "-")
+    if kind != "notam" and kind not in SOURCES:
+        known = ", ".join(sorted([*SOURCES, "notam"]))
+        raise UsageError(f"unknown kind '{kind}' (known: {known})")
     body = _read(path)
     if kind == "notam":
         from monitor.notam import parse_notam_items
 
         return parse_notam_items(body.decode("utf-8", errors="replace"), source=source_name)
-    if kind not in SOURCES:
-        known = ", ".join(sorted([*SOURCES, "notam"]))
-        raise MonitorError(f"unknown kind '{kind}' (known: {known})")
     cls = SOURCES[kind]
     options: dict[str, Any] = {}
     for pair in settings:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise MonitorError(f"--set {pair}: expected key=value")
-        options[key.strip()] = _option_value(value)
+            raise UsageError(f"--set {pair}: expected key=value")
+        field = cls.Options.model_fields.get(key.strip())
+        wants_list = field is not None and "list" in str(field.annotation)
+        options[key.strip()] = _option_value(value, wants_list)
     try:
         parsed_options = cls.Options.model_validate(options)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise MonitorError(f"--set {where}: {err['msg']}") from None
+        raise UsageError(f"--set {where}: {err['msg']}") from None
     extra: dict[str, bytes] = {}
     for pair in extras:
         label, sep, file = pair.partition("=")
         if not sep:
-            raise MonitorError(f"--extra {pair}: expected name=FILE")
+            raise UsageError(f"--extra {pair}: expected name=FILE")
         extra[label.strip()] = _read(Path(file))
     source = cls(source_name, None if cls.default_url else f"file://{path.resolve()}",
                  parsed_options)
@@ -319,9 +321,12 @@ def _read(path: Path) -> bytes:
         raise MonitorError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def _option_value(text: str) -> Any:
+def _option_value(text: str, wants_list: bool) -> Any:
     """`--set countries=VE,CO` -> a list; JSON literals (numbers, true, ["a"]) as JSON."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except ValueError:
-        return [v.strip() for v in text.split(",") if v.strip()] if "," in text else text
+        value = text
+    if wants_list and not isinstance(value, list):
+        return [v.strip() for v in str(value).split(",") if v.strip()]
+    return value

@@ -171,7 +171,7 @@ def test_a_broken_source_raises_one_health_alert_then_a_recovery(setup, capsys) 
 
 def test_a_fetch_failure_is_logged_with_its_error_and_other_sources_keep_running(
         setup, capsys) -> None:  # type: ignore[no-untyped-def]
-    config, server, hook = setup
+    config, server, _hook = setup
     server.serve(PRN, "down", status=500, content_type="text/plain")
     assert service.once(config, []) == 1
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -192,7 +192,7 @@ def test_the_easa_feed_failing_does_not_fail_the_source(setup) -> None:  # type:
 
 
 def test_a_failed_delivery_is_retried_later_and_sent_once(setup, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    config, server, hook = setup
+    config, _server, hook = setup
     hook.fail_remaining = 1
     assert service.once(config, ["easa-czib"]) == 0
     assert desk(hook) == []

@@ -1,0 +1,209 @@
+"""Every CLI command, run as a real process (`python -m monitor`) against local servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, fixture_bytes
+from tests.servers import FixtureServer, Webhook
+
+ROOT = Path(__file__).resolve().parents[1]
+PRN = "/air_traffic/publications/us_restrictions"
+CZIB = "/czibs/export-json"
+FEED = "/czibs/feed.xml"
+ITEM_FIELDS = ["source", "kind", "key", "title", "body", "url", "severity", "status", "firs",
+               "airports", "countries", "airlines", "flight", "valid_from", "valid_to",
+               "valid_to_estimated", "replaces", "cancels", "area", "published_at"]
+
+
+def monitor(*args: str, env: dict[str, str] | None = None,
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "monitor", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, server: FixtureServer, webhook: Webhook) -> Path:
+    server.serve(PRN, fixture_bytes("faa_prn", "venezuela_added.html"))
+    server.serve(CZIB, fixture_bytes("easa_czib", "active.json"),
+                 content_type="application/json")
+    server.serve(FEED, fixture_bytes("easa_czib", "feed.xml"),
+                 content_type="application/rss+xml")
+    path = tmp_path / "config.toml"
+    path.write_text(f"""
+[monitor]
+database = "sqlite:///monitor.db"
+ops_channels = ["ops"]
+fetch_retries = 0
+
+[[channels]]
+name = "desk"
+url = "${{TEST_DESK_URL:-}}"
+
+[[channels]]
+name = "ops"
+url = "{webhook.apprise_url('ops')}"
+format = "text"
+
+[[sources]]
+name = "faa-prn"
+kind = "faa_prn"
+url = "{server.url(PRN)}"
+every = "1h"
+
+[[sources]]
+name = "easa-czib"
+kind = "easa_czib"
+url = "{server.url(CZIB)}"
+feed_url = "{server.url(FEED)}"
+every = "1h"
+
+[[watchlists]]
+name = "latam-desk"
+routes = ["LIS-CCS"]
+firs = ["SVZM"]
+channels = ["desk"]
+""")
+    return path
+
+
+def test_parse_prints_item_json_in_contract_order() -> None:
+    proc = monitor("parse", "faa_prn", str(FIXTURES / "faa_prn" / "venezuela_added.html"))
+    assert proc.returncode == 0, proc.stderr
+    items = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert items and all(list(i) == ITEM_FIELDS for i in items)
+    expected = json.loads((FIXTURES / "faa_prn" / "venezuela_added.expected.json").read_text())
+    assert items == expected
+    venezuela = next(i for i in items if i["key"] == "KICZ A0012/25")
+    assert venezuela["severity"] == "warning" and venezuela["firs"] == ["SVZM"]
+
+
+def test_parse_easa_with_its_feed_and_a_kind_option() -> None:
+    proc = monitor("parse", "easa_czib", str(FIXTURES / "easa_czib" / "active.json"),
+                   "--extra", f"feed={FIXTURES / 'easa_czib' / 'feed.xml'}")
+    assert proc.returncode == 0, proc.stderr
+    keys = [json.loads(line)["key"] for line in proc.stdout.splitlines()]
+    assert "CZIB 142977" in keys
+    only = monitor("parse", "faa_prn", str(FIXTURES / "faa_prn" / "venezuela_added.html"),
+                   "--set", "countries=VE")
+    assert [json.loads(x)["countries"] for x in only.stdout.splitlines()] == [["VE"]]
+
+
+def test_parse_a_changed_layout_exits_1_with_a_clear_message() -> None:
+    proc = monitor("parse", "faa_prn", str(FIXTURES / "faa_prn" / "layout_changed.html"))
+    assert proc.returncode == 1
+    assert "layout changed" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_parse_an_unknown_kind_or_missing_file_fails_cleanly(tmp_path: Path) -> None:
+    proc = monitor("parse", "nope", str(tmp_path / "x"))
+    assert proc.returncode == 2 and "unknown kind 'nope'" in proc.stderr
+    proc = monitor("parse", "faa_prn", str(tmp_path / "absent.html"))
+    assert proc.returncode == 1 and "cannot read" in proc.stderr
+
+
+def test_check_config_summarises_without_printing_secrets(config_file: Path) -> None:
+    proc = monitor("--config", str(config_file), "check-config",
+                   env={"TEST_DESK_URL": "json://very-secret-host.example/"})
+    assert proc.returncode == 0, proc.stderr
+    assert "faa-prn: faa_prn, every 1h, enabled" in proc.stdout
+    assert "latam-desk" in proc.stdout
+    assert "very-secret-host" not in proc.stdout + proc.stderr
+
+
+def test_db_upgrade_then_once_status_and_alerts(config_file: Path, webhook: Webhook) -> None:
+    env = {"TEST_DESK_URL": webhook.apprise_url("desk")}
+    args = ("--config", str(config_file))
+    assert monitor(*args, "db", "upgrade", env=env).returncode == 0
+    assert (config_file.parent / "monitor.db").exists()
+
+    proc = monitor(*args, "once", env=env)
+    assert proc.returncode == 0, proc.stderr
+    events = [json.loads(line)["event"] for line in proc.stdout.splitlines()]
+    assert events.count("source.run") == 2 and "delivery" in events
+    assert webhook.wait_for(2)  # one situation summary per source
+
+    status = json.loads(monitor(*args, "status", "--json", env=env).stdout)
+    health = {s["name"]: s["health"] for s in status["sources"]}
+    assert health == {"faa-prn": "ok", "easa-czib": "ok"}
+    [watch] = status["watchlists"]
+    assert watch["highest_severity"] == "warning" and "KICZ A0012/25" in watch["keys"]
+    assert "faa-prn" in monitor(*args, "status", env=env).stdout  # the human table
+
+    lines = monitor(*args, "alerts", "--since", "1h", "--json", env=env).stdout.splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert {r["category"] for r in rows} == {"summary"}
+    assert all(r["deliveries"] == {"desk": "sent"} for r in rows)
+    assert monitor(*args, "alerts", "--watchlist", "latam-desk", env=env).returncode == 0
+    bad = monitor(*args, "alerts", "--since", "soon", env=env)
+    assert bad.returncode == 2 and "invalid duration" in bad.stderr
+
+
+def test_once_with_an_unknown_source_name_fails(config_file: Path) -> None:
+    proc = monitor("--config", str(config_file), "once", "nope")
+    assert proc.returncode == 2 and "unknown source(s): nope" in proc.stderr
+
+
+def test_once_exits_1_when_a_source_fails(config_file: Path, server: FixtureServer) -> None:
+    server.serve(PRN, "gone", status=404, content_type="text/plain")
+    proc = monitor("--config", str(config_file), "once", "faa-prn")
+    assert proc.returncode == 1
+    run = json.loads(next(line for line in proc.stdout.splitlines() if "source.run" in line))
+    assert run["status"] == "failed" and run["error"].startswith("HTTP 404")
+
+
+def test_notify_test_sends_to_a_channel(config_file: Path, webhook: Webhook) -> None:
+    proc = monitor("--config", str(config_file), "notify-test", "ops")
+    assert proc.returncode == 0, proc.stderr
+    assert "ops: sent" in proc.stdout
+    [message] = webhook.wait_for(1)
+    assert message["title"].startswith("[INFO] test notification")
+    nothing = monitor("--config", str(config_file), "notify-test", "desk")
+    assert nothing.returncode == 1 and "no channel with a url" in nothing.stderr
+
+
+def test_record_saves_the_raw_bodies(config_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rec"
+    proc = monitor("--config", str(config_file), "record", "easa-czib", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    files = sorted(p.name for p in out.iterdir())
+    assert any(f.endswith("_00.json") for f in files) and any("_feed" in f for f in files)
+    saved = next(p for p in out.iterdir() if p.name.endswith("_00.json"))
+    assert saved.read_bytes() == fixture_bytes("easa_czib", "active.json")
+
+
+def test_run_schedules_sources_and_stops_cleanly_on_sigterm(config_file: Path,
+                                                           webhook: Webhook) -> None:
+    env = {**os.environ, "TEST_DESK_URL": webhook.apprise_url("desk")}
+    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config_file),
+                             "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        webhook.wait_for(2, timeout=30)  # both sources ran at start and summaries went out
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    events = [json.loads(line)["event"] for line in out.splitlines()]
+    assert events[0] != "source.run" and "monitor.started" in events
+    assert events.count("source.run") == 2 and events[-1] == "monitor.stopped"
+
+
+def test_help_lists_every_command() -> None:
+    started = time.monotonic()
+    proc = monitor("--help")
+    assert proc.returncode == 0
+    for command in ("run", "once", "status", "alerts", "parse", "check-config", "notify-test",
+                    "db", "record"):
+        assert command in proc.stdout
+    assert time.monotonic() - started < 30
