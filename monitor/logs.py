@@ -35,7 +35,10 @@ class EventLog:
 
     def add_secrets(self, secrets: Iterable[str]) -> None:
         """Values that must never appear in a log line (env-expanded values, channel URLs)."""
-        merged = set(self._secrets) | {s for s in secrets if s and len(s) >= 4}
+        fresh = {s for s in secrets if s and len(s) >= 4}
+        # A JSON line escapes quotes and backslashes: redact the escaped spelling too.
+        fresh |= {json.dumps(s, ensure_ascii=False)[1:-1] for s in fresh}
+        merged = set(self._secrets) | fresh
         # Longest first, so a URL is replaced whole before a token inside it.
         self._secrets = tuple(sorted(merged, key=len, reverse=True))
 

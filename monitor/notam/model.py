@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 # Q-lines in FAA data name the FIR by its 3-letter ARTCC ident (`Q) ZNY/…`); these are the
@@ -25,7 +25,7 @@ KNOWN_FIRS: frozenset[str] = frozenset({
 NOT_FIRS: frozenset[str] = frozenset({"KFDC", "KICZ", "KNMH", "KFIR", "ZZZZ", "XXXX"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Notam:
     """One NOTAM as read from its text; fields the text lacks (or garbles) are None.
 
@@ -67,11 +67,29 @@ class Notam:
     parts: int | None
     firs: tuple[str, ...]         # derived: Q FIR, item A) FIRs, "(XXXX)" FIRs in the text
     airports: tuple[str, ...]     # derived: item A) aerodromes (ICAO)
+    raw: str = field(default="", repr=False)  # the text as given
 
     @property
     def ref_key(self) -> str | None:
         """The key of the NOTAM this one replaces or cancels (same issuer)."""
         return f"{self.issuer} {self.ref}" if self.ref else None
+
+
+_FIELD_COUNT = len(Notam.__dataclass_fields__)  # type: ignore[attr-defined]
+
+
+def new_notam(**values: object) -> Notam:
+    """Build a Notam from every one of its fields, bypassing the frozen `__init__`.
+
+    A frozen dataclass sets each field with its own `object.__setattr__` call; for 37 fields
+    that costs more than the rest of a parse, so the instance dict is filled in one go.
+    """
+    if len(values) != _FIELD_COUNT:
+        missing = set(Notam.__dataclass_fields__) - set(values)  # type: ignore[attr-defined]
+        raise TypeError(f"new_notam() needs every field; missing {sorted(missing)}")
+    notam = object.__new__(Notam)
+    notam.__dict__.update(values)
+    return notam
 
 
 def fir_code(code: str | None) -> str | None:
