@@ -124,6 +124,22 @@ def parse(kind: str, file: Path, settings: tuple[str, ...], extras: tuple[str, .
         out.write("\n")
 
 
+@cli.command("route")
+@click.argument("route_text", metavar="ROUTE")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
+@click.pass_context
+def route_(ctx: click.Context, route_text: str, as_json: bool) -> None:
+    """Active hazards affecting ROUTE (e.g. LIS-CCS, LPPT-SVMI), with the reasons."""
+    from monitor import reports, service
+
+    rows = service.route(_config(ctx), route_text)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        reports.print_route(route_text, rows)
+
+
 @cli.command("check-config")
 @click.pass_context
 def check_config(ctx: click.Context) -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from alerts.deliver import send
 from alerts.match import Watch, match
 from alerts.render import AlertView, alert_title, notify_type, render, render_digest, summary_title
+from alerts.routes import FirBoundaries
 from monitor.config import Config, WatchlistConfig
 from monitor.diff import Change, Known, confirm, diff
 from monitor.errors import FetchError, ParseError
@@ -70,14 +71,21 @@ def build_sources(config: Config) -> tuple[dict[str, Source], dict[str, str]]:
     return ready, disabled
 
 
+def fir_boundaries(config: Config) -> FirBoundaries | None:
+    """The `[geo] fir_boundaries` polygons, when configured (validated at config load)."""
+    from alerts.routes import load_fir_boundaries
+
+    if not config.geo.fir_boundaries:
+        return None
+    path = config.path.parent / config.geo.fir_boundaries
+    return load_fir_boundaries(json.loads(path.read_text(encoding="utf-8")))
+
+
 def build_watches(config: Config) -> dict[str, Watch]:
     from alerts.airports import resolve_airport
-    from alerts.routes import load_fir_boundaries, parse_route, profile_route
+    from alerts.routes import parse_route, profile_route
 
-    firs = None
-    if config.geo.fir_boundaries:
-        path = config.path.parent / config.geo.fir_boundaries
-        firs = load_fir_boundaries(json.loads(path.read_text(encoding="utf-8")))
+    firs = fir_boundaries(config)
     watches = {}
     for w in config.watchlists.values():
         routes = [profile_route(parse_route(r if isinstance(r, str) else

@@ -52,6 +52,23 @@ def print_alerts(rows: list[dict[str, Any]]) -> None:
     console.print(table)
 
 
+def print_route(route: str, rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not rows:
+        console.print(f"no active hazard known to affect {route}")
+        return
+    table = Table(title=f"Active hazards affecting {route}")
+    for col in ("severity", "key", "title", "why", "valid to", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["severity"].upper(), r["key"], r["title"], "; ".join(r["reasons"]),
+                      r["valid_to"] or "-", r["source"])
+    console.print(table)
+
+
 def print_config(config: Config) -> None:
     lines = [f"{config.path}: ok",
              f"database: {_redact_url(config.database_url)}",

@@ -330,3 +330,28 @@ def _option_value(text: str, wants_list: bool) -> Any:
     if wants_list and not isinstance(value, list):
         return [v.strip() for v in str(value).split(",") if v.strip()]
     return value
+
+
+def route(config: Config, text: str) -> list[dict[str, Any]]:
+    """`monitor route`: active items affecting a route now, highest severity first."""
+    from alerts.match import Watch, match
+    from alerts.routes import parse_route, profile_route
+    from monitor.pipeline import fir_boundaries
+    from monitor.types import Severity
+
+    try:
+        parsed = parse_route(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    profile = profile_route(parsed, fir_boundaries(config))
+    watch = Watch(name=f"route {text}", min_severity=Severity.INFO, routes=[profile])
+    store = open_store(config)
+    try:
+        active = store.active_items()
+    finally:
+        store.close()
+    hits = [(s.item, reasons) for s in active if (reasons := match(watch, s.item))]
+    hits.sort(key=lambda h: (-int(h[0].severity), h[0].key, h[0].source))
+    return [{"severity": item.severity.label, "key": item.key, "source": item.source,
+             "title": item.title, "reasons": reasons, "valid_to": item.to_json()["valid_to"],
+             "url": item.url, "item": item.to_json()} for item, reasons in hits]

@@ -204,6 +204,27 @@ def test_help_lists_every_command() -> None:
     proc = monitor("--help")
     assert proc.returncode == 0
     for command in ("run", "once", "status", "alerts", "parse", "check-config", "notify-test",
-                    "db", "record"):
+                    "db", "record", "route"):
         assert command in proc.stdout
     assert time.monotonic() - started < 30
+
+
+def test_route_lists_active_hazards_with_reasons(config_file: Path, webhook: Webhook) -> None:
+    args = ("--config", str(config_file))
+    assert monitor(*args, "once", "faa-prn").returncode == 0
+    proc = monitor(*args, "route", "LIS-CCS", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    top = next(r for r in rows if r["key"] == "KICZ A0012/25")
+    assert any("SVMI" in reason or "SVZM" in reason for reason in top["reasons"])
+    severities = [r["severity"] for r in rows]
+    order = ["critical", "warning", "advisory", "info"]
+    assert severities == sorted(severities, key=order.index)
+    # ICAO codes, reversed direction: the same hazards.
+    same = monitor(*args, "route", "SVMI-LPPT", "--json").stdout.splitlines()
+    assert {json.loads(x)["key"] for x in same} == {r["key"] for r in rows}
+    assert "KICZ A0012/25" in monitor(*args, "route", "LIS-CCS").stdout
+    quiet = monitor(*args, "route", "HEL-OSL")
+    assert quiet.returncode == 0 and "no active hazard" in quiet.stdout
+    bad = monitor(*args, "route", "LIS-QQQ")
+    assert bad.returncode == 2 and "QQQ" in bad.stderr

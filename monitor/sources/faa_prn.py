@@ -1,0 +1,235 @@
+"""FAA "Prohibitions, Restrictions and Notices" page: one item per listed document per country."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup, Tag
+from pydantic import Field, field_validator
+
+from monitor import countries
+from monitor.sources.base import Source, SourceOptions, require
+from monitor.types import Item, ItemKind, Severity
+
+PAGE_URL = "https://www.faa.gov/air_traffic/publications/us_restrictions"
+PAGE_NAME = "the FAA Prohibitions, Restrictions and Notices page"
+
+
+class FaaPrnOptions(SourceOptions):
+    """`countries`: country names, region names or ISO codes whose sections become items;
+    empty means every section."""
+
+    countries: list[str] = Field(default_factory=list)
+
+    @field_validator("countries")
+    @classmethod
+    def _known_places(cls, values: list[str]) -> list[str]:
+        unknown = [v for v in values if countries.country_codes(v) is None]
+        if unknown:
+            raise ValueError(f"unknown country or region: {', '.join(map(repr, unknown))}")
+        return [v.strip() for v in values]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One `<li>` under a country heading, as the page shows it."""
+
+    section: str         # the heading as written, e.g. "Korea, North"
+    anchor: str | None   # the heading's fragment id, e.g. "NKorea"
+    title: str           # the normalised <li> text
+    href: str | None     # its first real link, as written
+
+
+class FaaPrn(Source):
+    """FAA 'Prohibitions, Restrictions and Notices': one item per listed document per country."""
+
+    kind = "faa_prn"
+    Options = FaaPrnOptions
+    default_url = PAGE_URL
+    expect = ("text/html", "application/xhtml+xml")
+
+    def parse(self, body: bytes, *, url: str,
+              extra: Mapping[str, bytes] | None = None) -> list[Item]:
+        page_url = url if urlsplit(url).scheme in ("http", "https") else PAGE_URL
+        sections = country_sections(body, url=url)
+        wanted: list[str] = getattr(self.options, "countries", [])
+        wanted_names = {countries.fold(place) for place in wanted}
+        wanted_codes = {code for place in wanted for code in countries.country_codes(place) or ()}
+        items: dict[str, Item] = {}
+        listed: dict[str, list[str]] = {}
+        for entries in sections:
+            section_items = entry_items(entries, source=self.name, page_url=page_url)
+            # A section is wanted by its heading, or through the countries of its FIRs.
+            if wanted and countries.fold(entries[0].section) not in wanted_names and not any(
+                    wanted_codes.intersection(item.countries) for item in section_items):
+                continue
+            for entry, item in zip(entries, section_items, strict=True):
+                listed.setdefault(item.key, [])
+                if entry.section not in listed[item.key]:
+                    listed[item.key].append(entry.section)
+                items[item.key] = _merged(items[item.key], item) if item.key in items else item
+        return [replace(item, body=_listed_under(listed[key])) for key, item in items.items()]
+
+
+def country_sections(body: bytes, *, url: str = "") -> list[list[Entry]]:
+    """The entries under each country heading, in page order; ParseError if the page lost its
+    shape (no "Last updated:" footer, no index headings, no country sections)."""
+    text = body.decode("utf-8", errors="replace")
+    # The footer menus also use <h2>: everything after the date line is not content.
+    end = text.find("Last updated:")
+    require(end >= 0, "no 'Last updated:' marker", url=url)
+    article = _ARTICLE.search(text, 0, end)
+    start = article.start() if article else -1
+    require(start >= 0, "no <article> before 'Last updated:'", url=url)
+    # Parsing from the article on keeps lxml off the ~64 KB of navigation menus above it.
+    soup = BeautifulSoup(text[start:end], "lxml")
+
+    headings = [(h, _clean(h.get_text()).casefold()) for h in soup.find_all("h2")]
+    require(any("alphabetical list" in t for _, t in headings),
+            "no 'Alphabetical List by Country' heading", url=url)
+    acronyms = next((h for h, t in headings if "acronyms" in t), None)
+    require(acronyms is not None, "no heading on source acronyms before the country sections",
+            url=url)
+
+    sections: list[list[Entry]] = []
+    current: tuple[str, str | None] | None = None
+    seen_acronyms = False
+    for element in soup.find_all(["h2", "li"]):
+        if element is acronyms:
+            seen_acronyms = True
+        elif not seen_acronyms:
+            continue
+        elif element.name == "h2":
+            heading = _clean(element.get_text())
+            current = (heading, _anchor(element)) if heading else None
+            if current:
+                sections.append([])
+        elif current is not None and element.find_parent("li") is None:
+            entry = _entry(element, *current)
+            if entry is not None:
+                sections[-1].append(entry)
+    sections = [entries for entries in sections if entries]
+    require(sections, "no country sections with documents after the acronyms heading", url=url)
+    return sections
+
+
+def entry_items(entries: list[Entry], *, source: str, page_url: str = PAGE_URL) -> list[Item]:
+    """Items for the entries of one country section (a pointer is critical next to an SFAR)."""
+    has_sfar = any(_SFAR.search(_dashes(e.title)) for e in entries)
+    return [_item(e, source=source, page_url=page_url, section_has_sfar=has_sfar)
+            for e in entries]
+
+
+_ARTICLE = re.compile(r"<article\b", re.IGNORECASE)
+_KICZ = re.compile(r"\bKICZ\s+(?:NOTAM\s+)?([A-Z]\d{4}/\d{2})\b", re.IGNORECASE)
+_SFAR = re.compile(r"(?:\bSFAR\s*\)?|Special Federal Aviation Regulation)\s*(?:No\.?\s*)?"
+                   r"(\d{2,3})\b", re.IGNORECASE)
+# Bracketed ICAO codes: "(SKED)", "(OSTT FIR)". Pseudo codes such as XX01 hold digits.
+_FIR = re.compile(r"\(([A-Z]{4})(?:\s+FIR)?\)")
+# Four capital letters in brackets that are not FIRs.
+_NOT_FIRS = frozenset({"SFAR", "OFAC", "KICZ", "KFDC", "ICAO", "UNSC", "CZIB", "EASA", "IATA",
+                       "NATO", "USAF"})
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                         "\u2014": "-", "\u2015": "-", "\u2212": "-"})
+_PDF_MARK = re.compile(r"\s*\(PDF\)$", re.IGNORECASE)
+
+
+def _item(entry: Entry, *, source: str, page_url: str, section_has_sfar: bool) -> Item:
+    text = _dashes(entry.title)
+    kicz = _KICZ.search(text)
+    sfar = _SFAR.search(text)
+    if kicz:
+        key, kind = f"KICZ {kicz.group(1).upper()}", ItemKind.NOTAM
+    elif sfar:
+        key, kind = f"SFAR {sfar.group(1)}", ItemKind.RESTRICTION
+    else:
+        key, kind = f"{entry.section}: {entry.title}", ItemKind.RESTRICTION
+    firs = {code for code in _FIR.findall(text) if code not in _NOT_FIRS}
+    heading = countries.country_codes(entry.section)
+    places = set(heading) if heading is not None else countries.countries_in_text(entry.section)
+    return Item(
+        source=source, kind=kind, key=key, title=entry.title,
+        severity=_severity(text, is_reference=bool(kicz or sfar),
+                           section_has_sfar=section_has_sfar),
+        status="active", url=_url(entry, page_url), firs=tuple(firs),
+        countries=tuple(places | countries.fir_countries(firs)),
+    )
+
+
+def _severity(text: str, *, is_reference: bool, section_has_sfar: bool) -> Severity:
+    folded = text.casefold()
+    if "background information" in folded and not is_reference:
+        return Severity.INFO  # background notices explain a rule, they do not make one
+    if "prohibit" in folded or _SFAR.search(text):
+        return Severity.CRITICAL
+    if "pointer" in folded and section_has_sfar:
+        return Severity.CRITICAL  # a KICZ pointer NOTAM announces the SFAR next to it
+    if "advisory" in folded or "potentially hazardous" in folded:
+        return Severity.WARNING
+    return Severity.INFO
+
+
+def _entry(li: Tag, section: str, anchor: str | None) -> Entry | None:
+    for br in li.find_all("br"):
+        br.replace_with(" ")
+    title = _PDF_MARK.sub("", _clean(li.get_text()))
+    if not title or title.casefold() == "back to top":
+        return None
+    hrefs = (a.get("href") for a in li.find_all("a"))
+    href = next((h.strip() for h in hrefs if isinstance(h, str) and _is_document_link(h)), None)
+    return Entry(section=section, anchor=anchor, title=title, href=href)
+
+
+def _is_document_link(href: str) -> bool:
+    target = href.strip().casefold()
+    return bool(target) and not target.startswith(("#", "mailto:", "javascript:", "tel:"))
+
+
+def _anchor(heading: Tag) -> str | None:
+    marker = heading.find("a", id=True)
+    value = marker.get("id") if marker is not None else heading.get("id")
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _url(entry: Entry, page_url: str) -> str:
+    """The entry's link made absolute and URL-quoted; the section anchor when it has none."""
+    fallback = f"{page_url}#{quote(entry.anchor)}" if entry.anchor else page_url
+    if entry.href is None:
+        return fallback
+    # Relative "media/…" links live under the page's own path, not next to it.
+    base = page_url.split("#")[0].split("?")[0].rstrip("/") + "/"
+    try:
+        parts = urlsplit(urljoin(base, entry.href))
+    except ValueError:  # e.g. a malformed IPv6 host; the section anchor still leads there
+        return fallback
+    return urlunsplit((
+        parts.scheme, parts.netloc,
+        quote(parts.path, safe="/%:@!$&'()*+,;=~"),  # file names with spaces
+        quote(parts.query, safe="/%:@!$&'()*+,;=~?"),
+        quote(parts.fragment, safe="/%:@!$&'()*+,;=~?"),
+    ))
+
+
+def _merged(first: Item, again: Item) -> Item:
+    """The same reference listed under a second country: one item covering both."""
+    return replace(first, firs=first.firs + again.firs,
+                   countries=first.countries + again.countries,
+                   severity=max(first.severity, again.severity))
+
+
+def _listed_under(sections: list[str]) -> str:
+    names = sections[0] if len(sections) == 1 else (
+        ", ".join(sections[:-1]) + " and " + sections[-1])
+    return f"Listed under {names} on {PAGE_NAME}."
+
+
+def _clean(text: str) -> str:
+    """One line of text: non-breaking spaces and runs of whitespace become one space."""
+    return " ".join(text.split())
+
+
+def _dashes(text: str) -> str:
+    return text.translate(_DASHES)
