@@ -209,3 +209,20 @@ def test_a_failed_delivery_is_retried_later_and_sent_once(setup, tmp_path) -> No
     assert sweep(rt).sent == 0
     service.close_runtime(rt)
     assert len(desk(hook)) == 1
+
+
+def test_a_feed_outage_in_a_running_monitor_is_not_a_change(setup) -> None:  # type: ignore[no-untyped-def]
+    from monitor.pipeline import run_source
+
+    config, server, hook = setup
+    rt = service.open_runtime(config, announce=False)
+    try:
+        assert run_source(rt, "easa-czib").status == "ok"
+        before = changes(config)
+        server.serve(CZIB, fixture_bytes("easa_czib", "active.json") + b"\n",
+                     content_type="application/json")  # a new body, so it is parsed again
+        server.serve(FEED, "down", status=503, content_type="text/plain")
+        assert run_source(rt, "easa-czib").status == "ok"
+        assert changes(config) == before
+    finally:
+        service.close_runtime(rt)

@@ -20,6 +20,7 @@ from lxml import etree
 
 from monitor import countries
 from monitor.errors import FetchError, ParseError
+from monitor.logs import log
 from monitor.sources.base import Fetched, Http, Source, SourceOptions, Validators, require
 from monitor.types import Item, ItemKind, Severity
 
@@ -53,6 +54,8 @@ class EasaCzib(Source):
     default_url = EXPORT_URL
     expect = ("application/json",)
 
+    _last_feed: bytes | None = None
+
     def fetch(self, http: Http, validators: Validators, *, now: datetime) -> Fetched:
         """Conditional GET of the export, then a best-effort GET of the feed."""
         fetched = super().fetch(http, validators, now=now)
@@ -61,9 +64,15 @@ class EasaCzib(Source):
             return fetched
         try:
             feed = http.get(feed_url, expect=_FEED_TYPES)
-        except FetchError:
+        except FetchError as exc:
             # The feed only adds links and numbers; the export alone is a complete answer.
-            return fetched
+            # The last good feed keeps titles and links stable (no false "updated" alerts).
+            log.warning("source.partial", source=self.name, part="feed",
+                        error=str(exc), fallback="last feed" if self._last_feed else "list page")
+            if self._last_feed is None:
+                return fetched
+            return replace(fetched, extra={**fetched.extra, "feed": self._last_feed})
+        self._last_feed = feed.body
         return replace(fetched, extra={**fetched.extra, "feed": feed.body})
 
     def parse(self, body: bytes, *, url: str,
