@@ -214,7 +214,7 @@ def test_a_failed_delivery_is_retried_later_and_sent_once(setup, tmp_path) -> No
 def test_a_feed_outage_in_a_running_monitor_is_not_a_change(setup) -> None:  # type: ignore[no-untyped-def]
     from monitor.pipeline import run_source
 
-    config, server, hook = setup
+    config, server, _hook = setup
     rt = service.open_runtime(config, announce=False)
     try:
         assert run_source(rt, "easa-czib").status == "ok"

@@ -110,8 +110,9 @@ def is_pseudo_fir(code: str | None) -> bool:
     return code is not None and len(code) == 4 and code.endswith("XX")
 
 
-def split_places(locations: tuple[str, ...], fir: str | None) -> tuple[list[str], list[str]]:
-    """Item A) entries as (firs, airports).
+def split_places(locations: tuple[str, ...],
+                 fir: str | None) -> tuple[list[str], tuple[str, ...]]:
+    """Item A) entries as (FIRs, aerodromes).
 
     Heuristic: an entry is a FIR when it equals the Q-line FIR, when the Q-line FIR is a
     pseudo code (A) then lists the FIRs), when it is a US "KZ.." centre or a known FIR;
@@ -123,10 +124,9 @@ def split_places(locations: tuple[str, ...], fir: str | None) -> tuple[list[str]
     for code in locations:
         if len(code) != 4 or not code.isalpha() or code in NOT_FIRS:
             continue
-        if (code == fir or multi_fir or code in KNOWN_FIRS
-                or (code.startswith("KZ"))):
+        if code == fir or multi_fir or code in KNOWN_FIRS or code.startswith("KZ"):
             if is_real_fir(code):
                 firs.append(code)
         else:
             airports.append(code)
-    return firs, airports
+    return firs, tuple(sorted(set(airports))) if len(airports) > 1 else tuple(airports)
