@@ -15,6 +15,7 @@ from alerts.match import Watch, match
 from alerts.render import AlertView, alert_title, notify_type, render, render_digest, summary_title
 from alerts.routes import FirBoundaries
 from monitor.config import Config, WatchlistConfig
+from monitor.countries import FIRS
 from monitor.diff import Change, Known, confirm, diff
 from monitor.errors import FetchError, ParseError
 from monitor.health import failure_label, health_alert_due
@@ -71,6 +72,10 @@ def build_sources(config: Config) -> tuple[dict[str, Source], dict[str, str]]:
     return ready, disabled
 
 
+# FIRs whose states the ICAO prefix alone does not tell (e.g. TNCF: CW, AW and BQ).
+FIR_COUNTRIES = {code: fir.countries for code, fir in FIRS.items()}
+
+
 def fir_boundaries(config: Config) -> FirBoundaries | None:
     """The `[geo] fir_boundaries` polygons, when configured (validated at config load)."""
     from alerts.routes import load_fir_boundaries
@@ -89,7 +94,8 @@ def build_watches(config: Config) -> dict[str, Watch]:
     watches = {}
     for w in config.watchlists.values():
         routes = [profile_route(parse_route(r if isinstance(r, str) else
-                                            r.model_dump(exclude_none=True)), firs)
+                                            r.model_dump(exclude_none=True)), firs,
+                                fir_countries=FIR_COUNTRIES)
                   for r in w.routes]
         watches[w.name] = Watch(
             name=w.name, min_severity=w.min_severity, routes=routes,

@@ -336,14 +336,14 @@ def route(config: Config, text: str) -> list[dict[str, Any]]:
     """`monitor route`: active items affecting a route now, highest severity first."""
     from alerts.match import Watch, match
     from alerts.routes import parse_route, profile_route
-    from monitor.pipeline import fir_boundaries
+    from monitor.pipeline import FIR_COUNTRIES, fir_boundaries
     from monitor.types import Severity
 
     try:
         parsed = parse_route(text)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    profile = profile_route(parsed, fir_boundaries(config))
+    profile = profile_route(parsed, fir_boundaries(config), fir_countries=FIR_COUNTRIES)
     watch = Watch(name=f"route {text}", min_severity=Severity.INFO, routes=[profile])
     store = open_store(config)
     try:
