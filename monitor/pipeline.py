@@ -105,12 +105,22 @@ def build_watches(config: Config) -> dict[str, Watch]:
     return watches
 
 
-def run_source(rt: Runtime, name: str) -> RunOutcome:
-    """Fetch, parse, diff, match and store one source. Never raises for upstream trouble."""
+def run_source(rt: Runtime, name: str, *, respect_backoff: bool = False) -> RunOutcome:
+    """Fetch, parse, diff, match and store one source. Never raises for upstream trouble.
+
+    With `respect_backoff` (the scheduler), a source that keeps failing is left alone until
+    its backoff time; an explicit `monitor once` always runs it.
+    """
     cfg = rt.config.sources[name]
     source = rt.sources[name]
     started = rt.clock()
     t0 = time.perf_counter()
+    if respect_backoff:
+        due = rt.store.state(name)
+        if due is not None and due.next_due_at is not None and started < due.next_due_at:
+            log.log("source.run", "debug", source=name, status="backoff",
+                    next_attempt=due.next_due_at.isoformat())
+            return RunOutcome(name, "backoff")
     lease_name = f"source:{name}"
     lease_ttl = max(rt.config.monitor.timeout * 6, timedelta(minutes=5))
     if not rt.store.acquire_lease(lease_name, rt.owner, started, lease_ttl):
@@ -194,9 +204,12 @@ def _failed(rt: Runtime, kind: str, name: str, state: StateView, started: dateti
     failures = state.consecutive_failures + 1
     record = RunRecord(source=name, kind=kind, started_at=started, finished_at=now,
                        status="failed", error=error, bytes=fetched.size if fetched else 0)
+    retry_after = exc.retry_after if isinstance(exc, FetchError) else None
     record.state = {"last_attempt_at": started, "last_failure_at": now,
                     "consecutive_failures": failures, "last_error": error,
-                    "last_status": "failed"}
+                    "last_status": "failed",
+                    "next_due_at": now + backoff_delay(failures, rt.config.sources[name].every,
+                                                       retry_after)}
     if fetched is not None and fetched.pages:
         record.raw = [(fetched.url, fetched.pages[0])]  # keep the body that failed to parse
     if health_alert_due(failures=failures, threshold=settings.alert_after_failures,
@@ -216,6 +229,55 @@ def _failed(rt: Runtime, kind: str, name: str, state: StateView, started: dateti
               updated=0, withdrawn=0, alerts=len(record.alerts),
               duration_ms=record.duration_ms)
     return RunOutcome(name, "failed", error=error, alerts=len(record.alerts))
+
+
+BACKOFF_CAP = timedelta(hours=6)
+
+
+def backoff_delay(failures: int, every: timedelta, retry_after: float | None) -> timedelta:
+    """How long a failing source rests before the scheduler tries again.
+
+    The first failure keeps the normal interval; each further one doubles it, up to a cap
+    (never below the interval itself). A server's Retry-After (a quota) wins when longer.
+    """
+    delay = every * (2 ** min(failures - 1, 10))
+    delay = min(delay, max(BACKOFF_CAP, every))
+    if retry_after:
+        delay = max(delay, timedelta(seconds=retry_after))
+    # Leave a little slack so the job that fires exactly one interval later still runs.
+    return delay - min(every / 10, timedelta(seconds=30))
+
+
+def check_stale(rt: Runtime) -> int:
+    """Raise a health alert for sources with no success for `stale_after` (once per repeat)."""
+    from monitor.health import health_of
+
+    now = rt.clock()
+    raised = 0
+    for name in rt.sources:
+        cfg = rt.config.sources[name]
+        state = rt.store.state(name)
+        if state is None or state.last_success_at is None:
+            continue
+        stale_after = rt.config.monitor.stale_after_for(cfg.every)
+        if health_of(state, now=now, stale_after=stale_after) != "stale":
+            continue
+        if not health_alert_due(failures=1, threshold=1, alerted_at=state.health_alerted_at,
+                                now=now, repeat=rt.config.monitor.health_repeat):
+            continue
+        age = now - state.last_success_at
+        alert = _health_alert(rt, name, "stale", Severity.WARNING,
+                              f"source {name} is stale: no successful run for "
+                              f"{int(age.total_seconds() // 60)} min "
+                              f"(expected every {int(cfg.every.total_seconds() // 60)} min)",
+                              last_success=state.last_success_at.isoformat())
+        rt.store.add_alerts([alert], now)
+        rt.store.update_state(name, cfg.kind, health_alerted_at=now)
+        _log_alerts([alert])
+        log.warning("health", source=name, state="stale",
+                    last_success=state.last_success_at.isoformat())
+        raised += 1
+    return raised
 
 
 def _change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewAlert]:

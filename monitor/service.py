@@ -82,20 +82,21 @@ def once(config: Config, names: list[str]) -> int:
 
 def serve(config: Config, stop: threading.Event | None = None) -> None:
     """`monitor run`: the scheduler in the foreground until a signal (or `stop`)."""
-    from monitor.pipeline import run_source, sweep
+    from monitor.pipeline import check_stale, run_source, sweep
     from monitor.scheduler import run_forever
 
     rt = open_runtime(config)
 
     def run_job(name: str) -> None:
         try:
-            run_source(rt, name)
+            run_source(rt, name, respect_backoff=True)
             sweep(rt)
         except Exception as exc:  # the store itself failed: log, keep the scheduler alive
             log.error("job.failed", source=name, error=log.redact(f"{type(exc).__name__}: {exc}"))
 
     def sweep_job() -> None:
         try:
+            check_stale(rt)
             sweep(rt)
         except Exception as exc:
             log.error("sweep.failed", error=log.redact(f"{type(exc).__name__}: {exc}"))
