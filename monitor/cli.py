@@ -179,6 +179,16 @@ def upgrade(ctx: click.Context) -> None:
     click.echo("database is up to date")
 
 
+@db.command()
+@click.pass_context
+def vacuum(ctx: click.Context) -> None:
+    """Prune history older than `retention`, then compact the SQLite file."""
+    from monitor import service
+
+    counts = service.prune(_config(ctx), vacuum=True)
+    click.echo("pruned " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+
+
 @cli.command()
 @click.argument("name")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("recorded"),

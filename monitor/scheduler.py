@@ -10,11 +10,14 @@ from datetime import UTC, datetime, timedelta
 from monitor.logs import log
 
 SWEEP_EVERY = timedelta(seconds=30)
+MAINTAIN_EVERY = timedelta(hours=24)
 
 
 def run_forever(*, jobs: dict[str, tuple[timedelta, timedelta]],
                 run_job: Callable[[str], None], sweep: Callable[[], None],
+                maintain: Callable[[], None] | None = None,
                 stop: threading.Event | None = None, sweep_every: timedelta = SWEEP_EVERY,
+                maintain_every: timedelta = MAINTAIN_EVERY,
                 install_signals: bool = True) -> None:
     """Run every source job on its interval (first run at once) until SIGINT/SIGTERM or `stop`.
 
@@ -39,6 +42,12 @@ def run_forever(*, jobs: dict[str, tuple[timedelta, timedelta]],
             misfire_grace_time=max(1, int(every.total_seconds())))
     scheduler.add_job(sweep, IntervalTrigger(seconds=sweep_every.total_seconds(), timezone=UTC),
                       id="sweeper", coalesce=True, max_instances=1, misfire_grace_time=60)
+
+    if maintain is not None:
+        scheduler.add_job(maintain, IntervalTrigger(seconds=maintain_every.total_seconds(),
+                                                    timezone=UTC),
+                          id="maintenance", coalesce=True, max_instances=1,
+                          next_run_time=now + timedelta(minutes=10), misfire_grace_time=3600)
 
     def _stop(signum: int, _frame: object) -> None:
         log.info("monitor.stopping", signal=signal.Signals(signum).name)

@@ -101,12 +101,36 @@ def serve(config: Config, stop: threading.Event | None = None) -> None:
         except Exception as exc:
             log.error("sweep.failed", error=log.redact(f"{type(exc).__name__}: {exc}"))
 
+    def maintain_job() -> None:
+        try:
+            prune(config, store=rt.store)
+        except Exception as exc:
+            log.error("prune.failed", error=log.redact(f"{type(exc).__name__}: {exc}"))
+
     jobs = {name: (config.sources[name].every, config.sources[name].jitter)
             for name in rt.sources}
     try:
-        run_forever(jobs=jobs, run_job=run_job, sweep=sweep_job, stop=stop)
+        run_forever(jobs=jobs, run_job=run_job, sweep=sweep_job, maintain=maintain_job,
+                    stop=stop)
     finally:
         close_runtime(rt)
+
+
+def prune(config: Config, *, store: Any = None, vacuum: bool = False,
+          now: datetime | None = None) -> dict[str, int]:
+    """Apply `retention`: old runs, finished deliveries, raw bodies and closed items go."""
+    now = now or datetime.now(UTC)
+    own = store is None
+    store = store or open_store(config)
+    try:
+        counts = store.prune(now - config.monitor.retention)
+        if vacuum:
+            store.vacuum()
+    finally:
+        if own:
+            store.close()
+    log.info("prune", retention_days=config.monitor.retention.days, vacuum=vacuum, **counts)
+    return counts
 
 
 # -- reports -------------------------------------------------------------------------------

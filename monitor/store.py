@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -406,19 +406,45 @@ class Store:
     # -- retention -----------------------------------------------------------------------
 
     def prune(self, before: datetime) -> dict[str, int]:
-        """Drop old runs and delivered deliveries; never active items or undelivered alerts."""
+        """Drop history older than `before`: runs, finished deliveries, raw bodies, closed items
+        and their alerts. Never an active item, an alert about one (an all-clear must still
+        find its watchlists), a situation summary, or anything not yet delivered."""
+        closed = ("cancelled", "expired", "withdrawn", "replaced")
+        counts: dict[str, int] = {}
         with self._session.begin() as s:
-            deliveries = s.execute(delete(DeliveryRow).where(
-                DeliveryRow.status == "sent", DeliveryRow.sent_at < before)).rowcount
-            undelivered = select(DeliveryRow.alert_id).where(DeliveryRow.status != "sent")
-            alerts = s.execute(delete(AlertRow).where(
-                AlertRow.created_at < before, AlertRow.id.not_in(undelivered))).rowcount
-            runs = s.execute(delete(Run).where(and_(
-                Run.started_at < before,
-                Run.id.not_in(select(ChangeRow.run_id).join(
-                    ItemRow, ItemRow.id == ChangeRow.item_id).where(
-                    ItemRow.status.in_(("active",))))))).rowcount
-        return {"deliveries": deliveries or 0, "alerts": alerts or 0, "runs": runs or 0}
+            counts["deliveries"] = s.execute(delete(DeliveryRow).where(
+                DeliveryRow.status.in_(("sent", "failed")),
+                DeliveryRow.created_at < before)).rowcount or 0
+            unfinished = select(DeliveryRow.alert_id)
+            active = select(ItemRow.key).where(ItemRow.status.not_in(closed))
+            counts["alerts"] = s.execute(delete(AlertRow).where(
+                AlertRow.created_at < before, AlertRow.category != "summary",
+                AlertRow.id.not_in(unfinished),
+                or_(AlertRow.item_key.is_(None), AlertRow.item_key.not_in(active)))).rowcount or 0
+            counts["runs"] = s.execute(delete(Run).where(Run.started_at < before)).rowcount or 0
+            counts["raw_bodies"] = s.execute(delete(RawBody).where(
+                RawBody.fetched_at < before)).rowcount or 0
+            counts["items"] = s.execute(delete(ItemRow).where(
+                ItemRow.status.in_(closed), ItemRow.changed_at < before)).rowcount or 0
+            s.execute(delete(Lease).where(Lease.expires_at < before))
+        return counts
+
+    def vacuum(self) -> None:
+        """Give freed pages back to the file system (SQLite); other databases do their own."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        raw = self.engine.raw_connection()  # VACUUM cannot run inside a transaction
+        try:
+            cursor = raw.cursor()
+            cursor.execute("VACUUM")
+            cursor.close()
+        finally:
+            raw.close()
+
+    def row_counts(self) -> dict[str, int]:
+        with self._session() as s:
+            return {model.__tablename__: s.scalar(select(func.count()).select_from(model)) or 0
+                    for model in (ItemRow, Run, ChangeRow, AlertRow, DeliveryRow, RawBody)}
 
 
 def _insert_alert(s: Session, alert: NewAlert, *, run_id: int | None, change_id: int | None,
