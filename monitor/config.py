@@ -318,8 +318,30 @@ def _validate(raw: dict[str, Any], label: str, path: Path, secrets: frozenset[st
         channels={c.name: c for c in parsed.channels},
         sources={s.name: s for s in parsed.sources},
         watchlists={w.name: w for w in parsed.watchlists},
-        geo=parsed.geo, secrets=secrets | {c.url for c in parsed.channels if c.url},
+        geo=parsed.geo,
+        secrets=secrets | {part for c in parsed.channels if c.url for part in _url_secrets(c.url)},
     )
+
+
+def _url_secrets(url: str) -> set[str]:
+    """A channel URL and the parts of it an error message may quote on their own
+    (host, credentials, long path tokens such as webhook keys)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = {url}
+    try:
+        split = urlsplit(url)
+        netloc = split.netloc
+    except ValueError:
+        return parts
+    parts.add(netloc)
+    userinfo, _, hostport = netloc.rpartition("@")
+    parts.add(hostport)
+    parts.update(p for p in userinfo.split(":") if p)
+    parts.update(p for p in hostport.split(":") if len(p) >= 6)  # Telegram-style bot:token
+    parts.update(t for t in split.path.split("/") if len(t) >= 8)
+    parts.update(unquote(p) for p in list(parts))
+    return {p for p in parts if len(p) >= 4}
 
 
 def _check_references(doc: _Document, label: str) -> None:
