@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,17 @@ run: $(STAMP)
 	$(BIN)/monitor db upgrade
 	$(BIN)/monitor run
 
-test: $(STAMP)
+test: $(STAMP) postgres
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The PostgreSQL tests start a throwaway server; install Debian's when it is missing and we
+# can (root with apt-get). Elsewhere those tests skip with the reason.
+postgres:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql \
+	    >/dev/null; } || echo "PostgreSQL server not installed: its tests will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
