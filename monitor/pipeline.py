@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from alerts.deliver import send
 from alerts.match import Watch, match
+from alerts.quiet import release_time
 from alerts.render import AlertView, alert_title, notify_type, render, render_digest, summary_title
 from alerts.routes import FirBoundaries
 from monitor.config import Config, WatchlistConfig
@@ -184,10 +185,11 @@ def _succeeded(rt: Runtime, kind: str, name: str, state: StateView, started: dat
     record.duration_ms = int((time.perf_counter() - t0) * 1000)
     rt.store.commit_run(record)
     _log_alerts(record.alerts)
+    created = sum(a.merge_into is None for a in record.alerts)
     log.info("source.run", source=name, status=record.status, items=record.items,
              new=record.new, updated=record.updated, withdrawn=record.withdrawn,
-             alerts=len(record.alerts), duration_ms=record.duration_ms)
-    return RunOutcome(name, record.status, alerts=len(record.alerts))
+             alerts=created, duration_ms=record.duration_ms)
+    return RunOutcome(name, record.status, alerts=created)
 
 
 def _failed(rt: Runtime, kind: str, name: str, state: StateView, started: datetime, t0: float,
@@ -280,11 +282,21 @@ def check_stale(rt: Runtime) -> int:
     return raised
 
 
+TWIN_WINDOW = timedelta(hours=24)
+
+
 def _change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewAlert]:
     alerts: list[NewAlert] = []
+    now = rt.clock()
     for index, change in enumerate(changes):
         item = change.item
         if change.kind.is_all_clear:
+            still = rt.store.other_active_sources(item.key, source)
+            if still:
+                # Another source still reports it: an all-clear now would be false.
+                log.info("alert.suppressed", source=source, key=item.key,
+                         change=str(change.kind), reason=f"still active in {', '.join(still)}")
+                continue
             told = (rt.store.alerted_watchlists(source, item.key)
                     | rt.store.summarised_watchlists(item.key))
             for wname in sorted(told & set(rt.watches)):
@@ -296,9 +308,23 @@ def _change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewA
             continue
         for wname, watch in rt.watches.items():
             reasons = match(watch, item)
-            if reasons:
-                alerts.append(_item_alert(rt, source, change, index, wname, reasons,
-                                          item.severity, all_clear=False))
+            if not reasons:
+                continue
+            twin = rt.store.twin_alert(wname, item.key, str(change.kind), source,
+                                       now - TWIN_WINDOW)
+            if twin is not None:
+                # The same hazard from another source: one alert citing both, not two.
+                twin_id, waiting = twin
+                if waiting:  # once delivered, the desk has heard it: nothing to add
+                    alerts.append(NewAlert(
+                        category="item", source=source, change=str(change.kind),
+                        severity=item.severity, title="", data={}, watchlist=wname,
+                        item_key=item.key, merge_into=twin_id))
+                log.info("alert.merged", source=source, watchlist=wname, key=item.key,
+                         into=twin_id, delivered=not waiting)
+                continue
+            alerts.append(_item_alert(rt, source, change, index, wname, reasons,
+                                      item.severity, all_clear=False))
     return alerts
 
 
@@ -306,14 +332,25 @@ def _item_alert(rt: Runtime, source: str, change: Change, index: int, wname: str
                 reasons: list[str], severity: Severity, *, all_clear: bool) -> NewAlert:
     item = change.item
     wl: WatchlistConfig = rt.config.watchlists[wname]
+    data: dict[str, object] = {
+        "item": item.to_json(),
+        "previous": change.previous.to_json() if change.previous else None,
+        "reasons": reasons, "sources": [source]}
+    held = _held_until(rt, wl, severity)
+    if held is not None:
+        data["held_until"] = held.isoformat()
     return NewAlert(
         category="item", source=source, change=str(change.kind), severity=severity,
-        title=alert_title(severity, item.key, item.title, str(change.kind)),
-        data={"item": item.to_json(),
-              "previous": change.previous.to_json() if change.previous else None,
-              "reasons": reasons, "sources": [source]},
+        title=alert_title(severity, item.key, item.title, str(change.kind)), data=data,
         channels=rt.channels_for(wl.channels), watchlist=wname, item_key=item.key,
-        all_clear=all_clear, change_index=index)
+        all_clear=all_clear, change_index=index, deliver_at=held)
+
+
+def _held_until(rt: Runtime, wl: WatchlistConfig, severity: Severity) -> datetime | None:
+    """Quiet hours hold everything but critical alerts until the window ends."""
+    if wl.quiet_hours is None or severity >= Severity.CRITICAL:
+        return None
+    return release_time(rt.clock(), wl.quiet_hours, wl.timezone)
 
 
 def _summary_alerts(rt: Runtime, source: str, known: dict[str, Known], items: list[Item],
@@ -332,7 +369,8 @@ def _summary_alerts(rt: Runtime, source: str, known: dict[str, Known], items: li
             category="summary", source=source, change="summary", severity=top,
             title=summary_title(top, len(entries), wname),
             data={"items": [{"item": i.to_json(), "reasons": r} for i, r in entries]},
-            channels=rt.channels_for(wl.channels), watchlist=wname))
+            channels=rt.channels_for(wl.channels), watchlist=wname,
+            deliver_at=_held_until(rt, wl, top)))
     return alerts
 
 
@@ -348,6 +386,8 @@ def _health_alert(rt: Runtime, source: str, state: str, severity: Severity, mess
 
 def _log_alerts(alerts: Iterable[NewAlert]) -> None:
     for a in alerts:
+        if a.merge_into is not None:
+            continue
         log.info("alert", source=a.source, watchlist=a.watchlist, key=a.item_key,
                  category=a.category, change=a.change, severity=a.severity.label,
                  title=a.title, channels=list(a.channels))
@@ -407,8 +447,11 @@ def _messages(rt: Runtime, claimed: list[Claimed]) -> list[tuple[str, list[Claim
     groups: dict[tuple[object, ...], list[Claimed]] = {}
     for c in claimed:
         wl = rt.config.watchlists.get(c.watchlist or "")
-        if c.category == "item" and c.run_id is not None and wl is not None and wl.digest:
-            key: tuple[object, ...] = ("digest", c.channel, c.run_id, c.watchlist)
+        if c.category == "item" and c.data.get("held_until"):
+            # Released together at the end of quiet hours: one digest per channel.
+            key: tuple[object, ...] = ("held", c.channel, c.watchlist, c.data["held_until"])
+        elif c.category == "item" and c.run_id is not None and wl is not None and wl.digest:
+            key = ("digest", c.channel, c.run_id, c.watchlist)
         else:
             key = ("single", c.id)
         groups.setdefault(key, []).append(c)

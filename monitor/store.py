@@ -64,6 +64,7 @@ class NewAlert:
     all_clear: bool = False
     change_index: int | None = None
     deliver_at: datetime | None = None
+    merge_into: int | None = None    # instead of a new alert: cite this source in that one
 
 
 @dataclass(slots=True)
@@ -184,6 +185,30 @@ class Store:
                 AlertRow.watchlist.is_not(None)).distinct())
             return {w for w in rows if w}
 
+    def other_active_sources(self, key: str, source: str) -> list[str]:
+        """Other sources that still report this key as active (then it is not all clear)."""
+        closed = ("cancelled", "expired", "withdrawn", "replaced")
+        with self._session() as s:
+            return list(s.scalars(select(ItemRow.source).where(
+                ItemRow.key == key, ItemRow.source != source,
+                ItemRow.status.not_in(closed)).order_by(ItemRow.source)))
+
+    def twin_alert(self, watchlist: str, key: str, change: str, source: str,
+                   since: datetime) -> tuple[int, bool] | None:
+        """A recent alert to `watchlist` about the same key and change from another source:
+        (its id, whether it still has deliveries waiting)."""
+        with self._session() as s:
+            row = s.execute(select(AlertRow.id).where(
+                AlertRow.watchlist == watchlist, AlertRow.item_key == key,
+                AlertRow.change == change, AlertRow.source != source,
+                AlertRow.category == "item", AlertRow.created_at >= since)
+                .order_by(AlertRow.id.desc()).limit(1)).first()
+            if row is None:
+                return None
+            waiting = s.scalar(select(func.count()).select_from(DeliveryRow).where(
+                DeliveryRow.alert_id == row[0], DeliveryRow.status == "pending")) or 0
+            return row[0], waiting > 0
+
     def summarised_watchlists(self, key: str) -> set[str]:
         """Watchlists whose situation summary listed this item key."""
         with self._session() as s:
@@ -239,12 +264,16 @@ class Store:
                       finished_at=record.finished_at, status=record.status,
                       error=record.error, items=record.items, new=record.new,
                       updated=record.updated, withdrawn=record.withdrawn,
-                      alerts=len(record.alerts), duration_ms=record.duration_ms,
+                      alerts=sum(a.merge_into is None for a in record.alerts),
+                      duration_ms=record.duration_ms,
                       bytes=record.bytes)
             s.add(run)
             s.flush()
             change_ids = self._apply_diff(s, record, run.id) if record.diff else []
             for alert in record.alerts:
+                if alert.merge_into is not None:
+                    _cite_source(s, alert.merge_into, alert.source)
+                    continue
                 change_id = change_ids[alert.change_index] if alert.change_index is not None \
                     else None
                 _insert_alert(s, alert, run_id=run.id, change_id=change_id,
@@ -460,6 +489,17 @@ def _insert_alert(s: Session, alert: NewAlert, *, run_id: int | None, change_id:
         s.add(DeliveryRow(alert_id=row.id, channel=channel, status="pending", attempts=0,
                           next_attempt_at=alert.deliver_at or now, created_at=now))
     return row.id
+
+
+def _cite_source(s: Session, alert_id: int, source: str) -> None:
+    row = s.get(AlertRow, alert_id)
+    if row is None:
+        return
+    data = json.loads(row.data)
+    sources = data.setdefault("sources", [row.source])
+    if source not in sources:
+        sources.append(source)
+        row.data = json.dumps(data, ensure_ascii=False)
 
 
 def _state_view(row: SourceState) -> StateView:
