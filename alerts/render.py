@@ -17,6 +17,14 @@ DIGEST_TOP = 15          # a digest lists at most this many alerts in full
 _CHANGE_WORDS = {
     "new": "New", "updated": "Updated", "withdrawn": "Withdrawn", "cancelled": "Cancelled",
     "expired": "Expired", "reinstated": "Reinstated",
+    "estimated_end": "Estimated end passed, no replacement seen",
+}
+
+
+_TITLE_WORDS = {
+    "withdrawn": "withdrawn", "cancelled": "cancelled", "expired": "expired",
+    "updated": "updated", "reinstated": "reinstated",
+    "estimated_end": "estimated end passed, no replacement seen",
 }
 
 
@@ -34,11 +42,15 @@ class AlertView:
     all_clear: bool = False
 
 
-def alert_title(severity: Severity, key: str, item_title: str, change: str) -> str:
-    """`[WARNING] KICZ A0012/25: <title>`; all-clears say what happened first."""
+def alert_title(severity: Severity, key: str, item_title: str, change: str, *,
+                replaces: str | None = None) -> str:
+    """`[WARNING] KICZ A0012/25: <title>`; changes other than `new` say what happened first."""
     text = _strip_key(item_title, key)
-    if change in ("withdrawn", "cancelled", "expired") or change in ("updated", "reinstated"):
-        text = f"{change}: {text}" if text else change
+    word = _TITLE_WORDS.get(change, "")
+    if change == "updated" and replaces:
+        word = f"replaces {replaces.split(' ', 1)[-1]}"
+    if word:
+        text = f"{word}: {text}" if text else word
     return _clip(f"[{severity.name}] {key}: {text}" if text else f"[{severity.name}] {key}")
 
 

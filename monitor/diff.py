@@ -11,11 +11,13 @@ from monitor.types import CLOSED_STATUSES, ChangeKind, Item, ItemKind
 
 @dataclass(frozen=True, slots=True)
 class Known:
-    """The store's view of one item: its latest version and how many good runs missed it."""
+    """The store's view of one item: its latest version, how many good runs missed it, and
+    whether its estimated end was already reported."""
 
     item: Item
     content_hash: str
     missing_runs: int = 0
+    end_noted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +33,7 @@ class Diff:
     upserts: list[Item] = field(default_factory=list)        # items to write (new or changed)
     seen_unchanged: list[str] = field(default_factory=list)  # keys seen again as they were
     missing: dict[str, int] = field(default_factory=dict)    # key -> missing_runs after this run
-
-
-_CLOSING = {"withdrawn": ChangeKind.WITHDRAWN, "cancelled": ChangeKind.CANCELLED,
-            "expired": ChangeKind.EXPIRED, "replaced": ChangeKind.WITHDRAWN}
+    end_noted: list[str] = field(default_factory=list)       # keys whose EST end was reported
 
 
 def diff(known: Mapping[str, Known], seen: Sequence[Item], *, now: datetime,
@@ -44,47 +43,47 @@ def diff(known: Mapping[str, Known], seen: Sequence[Item], *, now: datetime,
     - a key never seen before is `new` (an item first seen already closed is stored quietly);
     - a changed content hash is `updated`, or the matching all-clear when the status closed,
       or `reinstated` when a closed item is active again;
+    - a replacement NOTAM (NOTAMR) is one `updated` of the hazard it replaces, which becomes
+      `replaced` quietly; a cancellation (NOTAMC) makes the NOTAM it names `cancelled`;
     - an active item missing from `withdraw_after` successful fetches in a row is `withdrawn`;
-    - a NOTAM whose firm end time has passed is `expired`.
+    - a NOTAM whose firm end time has passed is `expired`; one whose *estimated* end passed is
+      reported once (`estimated_end`) and stays active until replaced or cancelled.
     Only call this for a fetch that succeeded: a failed run must never withdraw anything.
     """
     result = Diff()
+    successors = {i.replaces: i for i in seen if i.replaces and i.is_active}
+    cancellers = {i.cancels: i for i in seen if i.cancels}
     seen_keys: set[str] = set()
     for raw in seen:
-        item = _expire(raw, now)
+        item = _settle(raw, successors, cancellers, now)
         seen_keys.add(item.key)
         before = known.get(item.key)
         if before is None:
             result.upserts.append(item)
             if item.is_active:
-                result.changes.append(Change(ChangeKind.NEW, item))
+                result.changes.append(_arrival(item, known))
             continue
-        if before.content_hash == item.content_hash:
+        if before.content_hash != item.content_hash:
+            result.upserts.append(item)
+            kind = _transition(before.item, item)
+            if kind is not None:
+                result.changes.append(Change(kind, item, before.item))
+        else:
             result.seen_unchanged.append(item.key)
-            if before.missing_runs:
-                result.missing[item.key] = 0
-            continue
-        result.upserts.append(item)
-        result.missing[item.key] = 0
-        kind = _transition(before.item, item)
-        if kind is not None:
-            result.changes.append(Change(kind, item, before.item))
+        if before.missing_runs:
+            result.missing[item.key] = 0
+        _note_estimated_end(before, item, now, result)
     for key, before in known.items():
-        if key in seen_keys:
+        if key in seen_keys or not before.item.is_active:
             continue
-        if not before.item.is_active:
-            continue
-        expired = _expire(before.item, now)
-        if not expired.is_active:
-            result.upserts.append(expired)
-            result.changes.append(Change(ChangeKind.EXPIRED, expired, before.item))
-            continue
-        missing = before.missing_runs + 1
-        result.missing[key] = missing
-        if missing >= withdraw_after:
-            gone = replace(before.item, status="withdrawn")
+        if key in cancellers:
+            gone = replace(before.item, status="cancelled")
             result.upserts.append(gone)
-            result.changes.append(Change(ChangeKind.WITHDRAWN, gone, before.item))
+            result.changes.append(Change(ChangeKind.CANCELLED, gone, before.item))
+        elif key in successors:
+            result.upserts.append(replace(before.item, status="replaced"))  # news: successor
+        else:
+            _absent(before, now, withdraw_after, result)
     return result
 
 
@@ -92,27 +91,67 @@ def confirm(known: Mapping[str, Known], *, now: datetime, withdraw_after: int) -
     """A `304 Not Modified` re-observes the last body: whatever was missing from it is missing
     once more (so a server with validators still withdraws), and end times still pass."""
     result = Diff()
-    for key, before in known.items():
+    for before in known.values():
         if not before.item.is_active:
+            continue
+        if before.missing_runs:
+            _absent(before, now, withdraw_after, result)
             continue
         expired = _expire(before.item, now)
         if not expired.is_active:
             result.upserts.append(expired)
             result.changes.append(Change(ChangeKind.EXPIRED, expired, before.item))
-        elif before.missing_runs:
-            missing = before.missing_runs + 1
-            result.missing[key] = missing
-            if missing >= withdraw_after:
-                gone = replace(before.item, status="withdrawn")
-                result.upserts.append(gone)
-                result.changes.append(Change(ChangeKind.WITHDRAWN, gone, before.item))
+        else:
+            _note_estimated_end(before, before.item, now, result)
     return result
+
+
+def _settle(item: Item, successors: Mapping[str, Item], cancellers: Mapping[str, Item],
+            now: datetime) -> Item:
+    """The status an item really has, given the rest of the same fetch and the clock."""
+    if item.key in cancellers and item.is_active:
+        return replace(item, status="cancelled")
+    if item.key in successors and successors[item.key].key != item.key and item.is_active:
+        return replace(item, status="replaced")
+    return _expire(item, now)
+
+
+def _arrival(item: Item, known: Mapping[str, Known]) -> Change:
+    """A first sighting: new, or (NOTAMR) the update of the hazard it replaces."""
+    previous = known.get(item.replaces) if item.replaces else None
+    if previous is not None and previous.item.is_active:
+        return Change(ChangeKind.UPDATED, item, previous.item)
+    return Change(ChangeKind.NEW, item)
+
+
+def _absent(before: Known, now: datetime, withdraw_after: int, result: Diff) -> None:
+    expired = _expire(before.item, now)
+    if not expired.is_active:
+        result.upserts.append(expired)
+        result.changes.append(Change(ChangeKind.EXPIRED, expired, before.item))
+        return
+    missing = before.missing_runs + 1
+    result.missing[before.item.key] = missing
+    if missing >= withdraw_after:
+        gone = replace(before.item, status="withdrawn")
+        result.upserts.append(gone)
+        result.changes.append(Change(ChangeKind.WITHDRAWN, gone, before.item))
+
+
+def _note_estimated_end(before: Known, item: Item, now: datetime, result: Diff) -> None:
+    if (not before.end_noted and item.is_active and item.kind == ItemKind.NOTAM
+            and item.valid_to_estimated and item.valid_to is not None and item.valid_to <= now):
+        result.changes.append(Change(ChangeKind.ESTIMATED_END, item, before.item))
+        result.end_noted.append(item.key)
 
 
 def _transition(before: Item, after: Item) -> ChangeKind | None:
     was_active, is_active = before.is_active, after.is_active
     if was_active and not is_active:
-        return _CLOSING.get(after.status, ChangeKind.WITHDRAWN)
+        if after.status == "replaced":
+            return None  # the replacement NOTAM carries the news
+        return {"cancelled": ChangeKind.CANCELLED,
+                "expired": ChangeKind.EXPIRED}.get(after.status, ChangeKind.WITHDRAWN)
     if not was_active and is_active:
         return ChangeKind.REINSTATED
     if not was_active and not is_active:

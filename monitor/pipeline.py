@@ -290,6 +290,15 @@ def _change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewA
     now = rt.clock()
     for index, change in enumerate(changes):
         item = change.item
+        if change.kind == ChangeKind.ESTIMATED_END:
+            told = (rt.store.alerted_watchlists(source, item.key)
+                    | rt.store.summarised_watchlists(item.key))
+            for wname in sorted(told & set(rt.watches)):
+                reasons = match(rt.watches[wname], item, ignore_severity=True) or [
+                    "previously alerted"]
+                alerts.append(_item_alert(rt, source, change, index, wname, reasons,
+                                          Severity.ADVISORY, all_clear=False))
+            continue
         if change.kind.is_all_clear:
             still = rt.store.other_active_sources(item.key, source)
             if still:
@@ -341,7 +350,9 @@ def _item_alert(rt: Runtime, source: str, change: Change, index: int, wname: str
         data["held_until"] = held.isoformat()
     return NewAlert(
         category="item", source=source, change=str(change.kind), severity=severity,
-        title=alert_title(severity, item.key, item.title, str(change.kind)), data=data,
+        title=alert_title(severity, item.key, item.title, str(change.kind),
+                          replaces=item.replaces if change.previous is not None else None),
+        data=data,
         channels=rt.channels_for(wl.channels), watchlist=wname, item_key=item.key,
         all_clear=all_clear, change_index=index, deliver_at=held)
 

@@ -145,10 +145,12 @@ class Store:
     def known_items(self, source: str) -> dict[str, Known]:
         with self._session() as s:
             rows = s.execute(select(ItemRow.key, ItemRow.data, ItemRow.revision,
-                                    ItemRow.content_hash, ItemRow.missing_runs)
+                                    ItemRow.content_hash, ItemRow.missing_runs,
+                                    ItemRow.end_noted)
                              .where(ItemRow.source == source)).all()
-        return {key: Known(item_from_json(json.loads(data), revision=rev), chash, missing)
-                for key, data, rev, chash, missing in rows}
+        return {key: Known(item_from_json(json.loads(data), revision=rev), chash, missing,
+                           bool(noted))
+                for key, data, rev, chash, missing, noted in rows}
 
     def state(self, source: str) -> StateView | None:
         with self._session() as s:
@@ -294,7 +296,7 @@ class Store:
         diff = record.diff
         assert diff is not None
         now = record.finished_at
-        touched = {i.key for i in diff.upserts} | set(diff.missing)
+        touched = {i.key for i in diff.upserts} | set(diff.missing) | set(diff.end_noted)
         rows: dict[str, ItemRow] = {}
         if touched:
             for row in s.scalars(select(ItemRow).where(ItemRow.source == record.source,
@@ -305,7 +307,7 @@ class Store:
             data = json.dumps(item.to_json(), ensure_ascii=False)
             if row is None:
                 row = ItemRow(source=record.source, key=item.key, first_seen_at=now,
-                              missing_runs=0)
+                              missing_runs=0, end_noted=False)
                 s.add(row)
                 rows[item.key] = row
             row.kind, row.status, row.severity = item.kind, item.status, int(item.severity)
@@ -315,6 +317,8 @@ class Store:
         for key, missing in diff.missing.items():
             if key in rows:
                 rows[key].missing_runs = missing
+        for key in diff.end_noted:
+            rows[key].end_noted = True
         s.flush()
         ids = []
         for change in diff.changes:

@@ -55,6 +55,7 @@ class ChangeKind(StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     REINSTATED = "reinstated"
+    ESTIMATED_END = "estimated_end"    # a NOTAM's EST end passed with no replacement seen
 
     @property
     def is_all_clear(self) -> bool:

@@ -86,3 +86,19 @@ def test_a_source_lease_is_exclusive_until_it_expires(tmp_path: Path) -> None:
     store.release_lease("source:x", "p2")
     assert store.acquire_lease("source:x", "p1", now, timedelta(minutes=1))
     store.close()
+
+
+def test_an_existing_database_upgrades_with_its_data(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    db.upgrade(url, "0001")
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO items (source, key, kind, status, severity, content_hash, revision, "
+            "data, first_seen_at, last_seen_at, changed_at, missing_runs) VALUES ('s', 'k', "
+            "'notam', 'active', 2, 'h', '', '{}', '2025-11-21 00:00:00', "
+            "'2025-11-21 00:00:00', '2025-11-21 00:00:00', 0)"))
+    db.upgrade(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT key, end_noted FROM items")).all() == [("k", 0)]
+    engine.dispose()

@@ -95,9 +95,49 @@ def test_a_notam_past_its_firm_end_expires() -> None:
     result = diff(known(replace(a, valid_to=NOW + timedelta(days=1)), b), [a, b], now=NOW,
                   withdraw_after=2)
     assert [(c.kind, c.item.key) for c in result.changes] == [
-        (ChangeKind.EXPIRED, "KICZ A0012/25")]
+        (ChangeKind.EXPIRED, "KICZ A0012/25"), (ChangeKind.ESTIMATED_END, "KICZ A0013/25")]
+    assert result.end_noted == ["KICZ A0013/25"]
 
 
 def test_other_kinds_never_expire_by_date() -> None:
     a = item(kind="bulletin", key="CZIB 1", valid_to=NOW - timedelta(days=3))
     assert diff(known(a), [a], now=NOW, withdraw_after=2).changes == []
+
+
+def test_an_estimated_end_is_reported_once() -> None:
+    b = item(valid_to=NOW - timedelta(minutes=1), valid_to_estimated=True)
+    noted = {b.key: Known(b, b.content_hash, 0, end_noted=True)}
+    assert diff(noted, [b], now=NOW, withdraw_after=2).changes == []
+
+
+def test_a_replacement_notam_is_one_update_and_the_old_one_is_replaced_quietly() -> None:
+    old = item("KICZ A0011/25")
+    new = item("KICZ A0012/25", replaces="KICZ A0011/25")
+    result = diff(known(old), [new], now=NOW, withdraw_after=2)
+    [change] = result.changes
+    assert change.kind == ChangeKind.UPDATED and change.item == new and change.previous == old
+    assert {(i.key, i.status) for i in result.upserts} == {
+        ("KICZ A0012/25", "active"), ("KICZ A0011/25", "replaced")}
+
+
+def test_a_replacement_listed_next_to_the_old_notam_still_replaces_it() -> None:
+    old = item("KICZ A0011/25")
+    new = item("KICZ A0012/25", replaces="KICZ A0011/25")
+    result = diff(known(old), [old, new], now=NOW, withdraw_after=2)
+    assert [c.kind for c in result.changes] == [ChangeKind.UPDATED]
+    assert ("KICZ A0011/25", "replaced") in {(i.key, i.status) for i in result.upserts}
+
+
+def test_a_cancellation_notam_cancels_the_one_it_names() -> None:
+    live = item("KICZ A0012/25")
+    cancel = item("KICZ A0020/25", status="cancelled", cancels="KICZ A0012/25")
+    result = diff(known(live), [cancel], now=NOW, withdraw_after=2)
+    [change] = result.changes
+    assert change.kind == ChangeKind.CANCELLED and change.item.key == "KICZ A0012/25"
+    assert change.kind.is_all_clear
+
+
+def test_a_replacement_of_an_unknown_notam_is_new() -> None:
+    new = item("KICZ A0012/25", replaces="KICZ A0011/25")
+    assert [c.kind for c in diff({}, [new], now=NOW, withdraw_after=2).changes] == [
+        ChangeKind.NEW]
