@@ -140,6 +140,38 @@ def route_(ctx: click.Context, route_text: str, as_json: bool) -> None:
         reports.print_route(route_text, rows)
 
 
+@cli.command()
+@click.argument("watchlist")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="write to FILE instead of standard output")
+@click.option("--since", default="30d", show_default=True, help="how far back")
+@click.pass_context
+def feed(ctx: click.Context, watchlist: str, out: Path | None, since: str) -> None:
+    """The watchlist's alerts as an Atom feed."""
+    from monitor import service
+    from monitor.durations import parse_duration
+
+    try:
+        window = parse_duration(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    xml = service.feed(_config(ctx), watchlist, since=window)
+    if out is None:
+        sys.stdout.buffer.write(xml)
+    else:
+        out.write_bytes(xml)
+
+
+@cli.command()
+@click.option("--fast", is_flag=True, help="no pauses between the steps")
+def demo(fast: bool) -> None:
+    """Replay a bundled, synthetic Nov 2025 - Feb 2026 timeline through a local server and a
+    local webhook, printing each notification (no network, no configuration)."""
+    from monitor.demo import run_demo
+
+    sys.exit(run_demo(sys.stdout, step_delay=0.0 if fast else 1.0))
+
+
 @cli.command("check-config")
 @click.pass_context
 def check_config(ctx: click.Context) -> None:

@@ -228,3 +228,28 @@ def test_route_lists_active_hazards_with_reasons(config_file: Path, webhook: Web
     assert quiet.returncode == 0 and "no active hazard" in quiet.stdout
     bad = monitor(*args, "route", "LIS-QQQ")
     assert bad.returncode == 2 and "QQQ" in bad.stderr
+
+
+def test_feed_prints_or_writes_the_watchlist_atom(config_file: Path, webhook: Webhook,
+                                                  tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    env = {"TEST_DESK_URL": webhook.apprise_url("desk")}
+    args = ("--config", str(config_file))
+    assert monitor(*args, "once", env=env).returncode == 0
+    proc = monitor(*args, "feed", "latam-desk", env=env)
+    assert proc.returncode == 0, proc.stderr
+    root = ET.fromstring(proc.stdout)
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert len(root.findall("{http://www.w3.org/2005/Atom}entry")) == 2
+    out = tmp_path / "feed.xml"
+    assert monitor(*args, "feed", "latam-desk", "--out", str(out), env=env).returncode == 0
+    assert ET.parse(out).getroot().tag.endswith("feed")
+    assert monitor(*args, "feed", "nope").returncode == 2
+
+
+def test_demo_tells_the_story_offline() -> None:
+    proc = monitor("demo", "--fast", timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+    assert "SYNTHETIC" in proc.stdout
+    assert "[WARNING] KICZ A0012/25" in proc.stdout
