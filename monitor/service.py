@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,8 @@ from typing import Any
 from monitor.config import Config, load_config
 from monitor.errors import MonitorError, UsageError
 from monitor.logs import log
+
+ONCE_WORKERS = 8
 
 
 def load(path: str | Path) -> Config:
@@ -67,13 +70,16 @@ def once(config: Config, names: list[str]) -> int:
     rt = open_runtime(config)
     try:
         selected = names or [s.name for s in config.enabled_sources()]
-        failed = 0
+        runnable = []
         for name in selected:
-            if name not in rt.sources:
+            if name in rt.sources:
+                runnable.append(name)
+            else:
                 log.warning("source.skipped", source=name, reason="disabled")
-                continue
-            outcome = run_source(rt, name)
-            failed += outcome.status == "failed"
+        # Sources are independent: fetch them side by side (the store serialises the writes).
+        with ThreadPoolExecutor(max_workers=max(1, min(ONCE_WORKERS, len(runnable)))) as pool:
+            outcomes = list(pool.map(lambda n: run_source(rt, n), runnable))
+        failed = sum(o.status == "failed" for o in outcomes)
         sweep(rt)
         write_feeds(config)
         return 1 if failed else 0
