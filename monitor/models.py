@@ -70,6 +70,7 @@ class SourceState(Base):
     baseline_done: Mapped[bool] = mapped_column(Boolean, default=False)
     health_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    items_seen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ItemRow(Base):

@@ -122,14 +122,13 @@ def run_source(rt: Runtime, name: str, *, respect_backoff: bool = False) -> RunO
             log.log("source.run", "debug", source=name, status="backoff",
                     next_attempt=due.next_due_at.isoformat())
             return RunOutcome(name, "backoff")
-    lease_name = f"source:{name}"
     lease_ttl = max(rt.config.monitor.timeout * 6, timedelta(minutes=5))
-    if not rt.store.acquire_lease(lease_name, rt.owner, started, lease_ttl):
+    state = rt.store.begin_run(name, cfg.kind, rt.owner, started, lease_ttl)
+    if state is None:
         log.info("source.run", source=name, status="skipped",
                  reason="another process is running this source")
         return RunOutcome(name, "skipped")
     try:
-        state = rt.store.state(name) or StateView(name=name, kind=cfg.kind)
         fetched: Fetched | None = None
         try:
             fetched = source.fetch(rt.http, Validators(state.etag, state.last_modified),
@@ -140,8 +139,10 @@ def run_source(rt: Runtime, name: str, *, respect_backoff: bool = False) -> RunO
         except Exception as exc:  # a parser bug is a failed run, never a crashed scheduler
             return _failed(rt, cfg.kind, name, state, started, t0, exc, fetched)
         return _succeeded(rt, cfg.kind, name, state, started, t0, fetched, items)
-    finally:
-        rt.store.release_lease(lease_name, rt.owner)
+    except BaseException:
+        # The run's transaction did not happen (it also releases the lease): free the source.
+        rt.store.release_lease(f"source:{name}", rt.owner)
+        raise
 
 
 def _succeeded(rt: Runtime, kind: str, name: str, state: StateView, started: datetime,
@@ -155,14 +156,14 @@ def _succeeded(rt: Runtime, kind: str, name: str, state: StateView, started: dat
                     "consecutive_failures": 0, "last_error": None,
                     "last_status": record.status, "health_alerted_at": None,
                     "next_due_at": None}
-    known = rt.store.known_items(name)
+    known = rt.store.known_items(name, pending_only=fetched.not_modified)
     if fetched.not_modified:
         result = confirm(known, now=now, withdraw_after=settings.withdraw_after)
-        record.items = sum(k.item.is_active for k in known.values())
+        record.items = state.items_seen
     else:
         result = diff(known, items, now=now, withdraw_after=settings.withdraw_after)
         record.items = len(items)
-        record.state.update(etag=fetched.validators.etag,
+        record.state.update(items_seen=len(items), etag=fetched.validators.etag,
                             last_modified=fetched.validators.last_modified,
                             baseline_done=True)
         record.raw = [(fetched.url, page) for page in fetched.pages[:1]]
@@ -183,7 +184,7 @@ def _succeeded(rt: Runtime, kind: str, name: str, state: StateView, started: dat
         log.info("health", source=name, state="recovered",
                  failures=state.consecutive_failures)
     record.duration_ms = int((time.perf_counter() - t0) * 1000)
-    rt.store.commit_run(record)
+    rt.store.commit_run(record, lease_owner=rt.owner)
     _log_alerts(record.alerts)
     created = sum(a.merge_into is None for a in record.alerts)
     log.info("source.run", source=name, status=record.status, items=record.items,
@@ -225,7 +226,7 @@ def _failed(rt: Runtime, kind: str, name: str, state: StateView, started: dateti
         record.state["health_alerted_at"] = now
         log.warning("health", source=name, state="failing", failures=failures, error=error)
     record.duration_ms = int((time.perf_counter() - t0) * 1000)
-    rt.store.commit_run(record)
+    rt.store.commit_run(record, lease_owner=rt.owner)
     _log_alerts(record.alerts)
     log.error("source.run", source=name, status="failed", error=error, items=0, new=0,
               updated=0, withdrawn=0, alerts=len(record.alerts),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +29,7 @@ from monitor.models import (
 from monitor.types import Item, Severity, item_from_json
 
 RAW_BODIES_KEPT = 3
+CLOSED = ("cancelled", "expired", "withdrawn", "replaced")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class StateView:
     baseline_done: bool = False
     health_alerted_at: datetime | None = None
     next_due_at: datetime | None = None
+    items_seen: int = 0          # items in the last body parsed (a 304 still has them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +144,16 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
 
-    def known_items(self, source: str) -> dict[str, Known]:
+    def known_items(self, source: str, *, pending_only: bool = False) -> dict[str, Known]:
+        """What the store knows of a source's items. `pending_only`: just the active ones whose
+        fate can change without a new body (missing ones, NOTAMs with an end time)."""
+        query = select(ItemRow.key, ItemRow.data, ItemRow.revision, ItemRow.content_hash,
+                       ItemRow.missing_runs, ItemRow.end_noted).where(ItemRow.source == source)
+        if pending_only:
+            query = query.where(ItemRow.status.not_in(CLOSED), or_(
+                ItemRow.missing_runs > 0, ItemRow.kind == "notam"))
         with self._session() as s:
-            rows = s.execute(select(ItemRow.key, ItemRow.data, ItemRow.revision,
-                                    ItemRow.content_hash, ItemRow.missing_runs,
-                                    ItemRow.end_noted)
-                             .where(ItemRow.source == source)).all()
+            rows = s.execute(query).all()
         return {key: Known(item_from_json(json.loads(data), revision=rev), chash, missing,
                            bool(noted))
                 for key, data, rev, chash, missing, noted in rows}
@@ -259,38 +265,39 @@ class Store:
 
     # -- writing a run -------------------------------------------------------------------
 
-    def commit_run(self, record: RunRecord) -> int:
-        """Items, changes, alerts, deliveries, raw body and source state: one transaction."""
+    def commit_run(self, record: RunRecord, *, lease_owner: str | None = None) -> int:
+        """Items, changes, alerts, deliveries, raw body, source state and the release of the
+        run's lease: one transaction."""
         with self._session.begin() as s:
-            run = Run(source=record.source, started_at=record.started_at,
-                      finished_at=record.finished_at, status=record.status,
-                      error=record.error, items=record.items, new=record.new,
-                      updated=record.updated, withdrawn=record.withdrawn,
-                      alerts=sum(a.merge_into is None for a in record.alerts),
-                      duration_ms=record.duration_ms,
-                      bytes=record.bytes)
-            s.add(run)
-            s.flush()
-            change_ids = self._apply_diff(s, record, run.id) if record.diff else []
+            run_id = s.execute(insert(Run).values(
+                source=record.source, started_at=record.started_at,
+                finished_at=record.finished_at, status=record.status, error=record.error,
+                items=record.items, new=record.new, updated=record.updated,
+                withdrawn=record.withdrawn,
+                alerts=sum(a.merge_into is None for a in record.alerts),
+                duration_ms=record.duration_ms, bytes=record.bytes,
+            ).returning(Run.id)).scalar_one()
+            change_ids = self._apply_diff(s, record, run_id) if record.diff else []
             for alert in record.alerts:
                 if alert.merge_into is not None:
                     _cite_source(s, alert.merge_into, alert.source)
                     continue
                 change_id = change_ids[alert.change_index] if alert.change_index is not None \
                     else None
-                _insert_alert(s, alert, run_id=run.id, change_id=change_id,
+                _insert_alert(s, alert, run_id=run_id, change_id=change_id,
                               now=record.finished_at)
             for url, body in record.raw:
-                self._keep_raw(s, record.source, run.id, url, body, record.finished_at)
-            state = s.get(SourceState, record.source)
-            if state is None:
-                state = SourceState(name=record.source, kind=record.kind,
-                                    consecutive_failures=0, baseline_done=False)
-                s.add(state)
-            state.kind = record.kind
-            for column, value in record.state.items():
-                setattr(state, column, value)
-            return run.id
+                self._keep_raw(s, record.source, run_id, url, body, record.finished_at)
+            columns = {"kind": record.kind, **record.state}
+            updated = s.execute(update(SourceState).where(SourceState.name == record.source)
+                                .values(**columns)).rowcount
+            if not updated:
+                s.add(SourceState(name=record.source, **{"consecutive_failures": 0,
+                                                         "baseline_done": False, **columns}))
+            if lease_owner is not None:
+                s.execute(delete(Lease).where(Lease.name == f"source:{record.source}",
+                                              Lease.owner == lease_owner))
+            return run_id
 
     def _apply_diff(self, s: Session, record: RunRecord, run_id: int) -> list[int]:
         diff = record.diff
@@ -417,20 +424,24 @@ class Store:
 
     def acquire_lease(self, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
         """Take `name` if free or expired (or already ours); False when another owner holds it."""
-        with self._session.begin() as s:
-            result = s.execute(update(Lease).where(
-                Lease.name == name, or_(Lease.expires_at < now, Lease.owner == owner))
-                .values(owner=owner, expires_at=now + ttl))
-            if result.rowcount:  # type: ignore[attr-defined]
-                return True
         try:
             with self._session.begin() as s:
-                if s.get(Lease, name) is not None:
-                    return False
-                s.add(Lease(name=name, owner=owner, expires_at=now + ttl))
-            return True
+                return _take_lease(s, name, owner, now, ttl)
         except IntegrityError:
-            return False
+            return False  # another process inserted the same lease a moment before us
+
+    def begin_run(self, source: str, kind: str, owner: str, now: datetime,
+                  ttl: timedelta) -> StateView | None:
+        """Take the source's run lease and read its state in one transaction.
+        None when another process is running the source."""
+        try:
+            with self._session.begin() as s:
+                if not _take_lease(s, f"source:{source}", owner, now, ttl):
+                    return None
+                row = s.get(SourceState, source)
+                return _state_view(row) if row else StateView(name=source, kind=kind)
+        except IntegrityError:
+            return None
 
     def release_lease(self, name: str, owner: str) -> None:
         with self._session.begin() as s:
@@ -480,6 +491,19 @@ class Store:
                     for model in (ItemRow, Run, ChangeRow, AlertRow, DeliveryRow, RawBody)}
 
 
+def _take_lease(s: Session, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
+    held = s.execute(select(Lease.owner, Lease.expires_at).where(Lease.name == name)).first()
+    if held is None:
+        s.add(Lease(name=name, owner=owner, expires_at=now + ttl))
+        s.flush()
+        return True
+    if held.owner != owner and held.expires_at >= now:
+        return False
+    s.execute(update(Lease).where(Lease.name == name).values(owner=owner,
+                                                             expires_at=now + ttl))
+    return True
+
+
 def _insert_alert(s: Session, alert: NewAlert, *, run_id: int | None, change_id: int | None,
                   now: datetime) -> int:
     row = AlertRow(run_id=run_id, change_id=change_id, category=alert.category,
@@ -513,4 +537,5 @@ def _state_view(row: SourceState) -> StateView:
         last_failure_at=row.last_failure_at,
         consecutive_failures=row.consecutive_failures or 0, last_error=row.last_error,
         last_status=row.last_status, baseline_done=bool(row.baseline_done),
-        health_alerted_at=row.health_alerted_at, next_due_at=row.next_due_at)
+        health_alerted_at=row.health_alerted_at, next_due_at=row.next_due_at,
+        items_seen=row.items_seen or 0)
