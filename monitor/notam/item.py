@@ -1,0 +1,230 @@
+"""From `Notam` to the DESIGN.md Item: severity rules, title and body, whole-file parsing."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from monitor.errors import ParseError
+from monitor.notam.model import Notam
+from monitor.notam.parse import join_parts, parse_chunk, split_notams
+from monitor.types import Area, Item, Severity
+
+TITLE_LIMIT = 140
+KICZ_TITLE_LIMIT = 160
+
+_CRITICAL, _WARNING, _ADVISORY, _INFO = (
+    Severity.CRITICAL, Severity.WARNING, Severity.ADVISORY, Severity.INFO)
+
+
+class TextRule(NamedTuple):
+    """One severity rule on the E) text (upper case, whitespace collapsed to single spaces).
+
+    `triggers`: groups of substrings; every group must have one present (a cheap test that
+    rules out most NOTAMs). `pattern`: then confirmed by this regex, when given.
+    """
+
+    severity: Severity
+    why: str
+    triggers: tuple[tuple[str, ...], ...]
+    pattern: str | None = None
+
+
+# Patterns lead with a literal (a word boundary, when needed, is checked after it) so the
+# regex engine can skip ahead to candidate positions.
+# Severity from the E) text: the first rule that matches wins, so rules run from the most to
+# the least severe. Q-codes do not reliably describe the content (Denmark's ban on Russian
+# aircraft was coded QFAXX), so the text is always read. A bare "DO NOT USE" is not a
+# closure (procedure NOTAMs use it), and "EXERCISE CAUTION" is not an exercise.
+TEXT_RULES: tuple[TextRule, ...] = (
+    TextRule(_CRITICAL, "prohibition", (("PROHIBIT",),), r"PROHIBIT"),
+    TextRule(_CRITICAL, "not permitted", (("NOT PERMITTED",),), r"NOT PERMITTED\b"),
+    TextRule(_CRITICAL, "do not operate", (("DO NOT OPERATE",),), r"DO NOT OPERATE\b"),
+    TextRule(_CRITICAL, "closed to all traffic", (("TO ALL", "FOR ALL"), ("CLSD", "CLOSED")),
+             r"(?:CLSD|CLOSED) (?:FOR|TO) ALL\b"),
+    TextRule(_CRITICAL, "airspace closed", (("FIR", "UIR", "AIRSPACE"), ("CLSD", "CLOSED")),
+             r"(?:FIR|UIR|AIRSPACE) (?:IS |WILL BE )?(?:CLSD|CLOSED)\b"),
+    TextRule(_CRITICAL, "no aircraft shall enter", (("NO AIRCRAFT", "NO ACFT"), ("SHALL",)),
+             r"NO (?:AIRCRAFT|ACFT)\b[^.]{0,300}?\bSHALL (?:ENTER|OVERFLY|OPERATE)"),
+    TextRule(_WARNING, "potentially hazardous situation", (("POTENTIALLY HAZARDOUS",),)),
+    TextRule(_WARNING, "security advisory", (("SECURITY",), ("ADVISORY", "EXERCISE CAUTION"))),
+    TextRule(_ADVISORY, "GNSS interference", (("GNSS", "GPS", "JAMMING", "SPOOFING"),),
+             r"(?:GNSS|GPS)\b[^.]{0,60}?\b(?:INTERFERENCE|JAMMING|JAMMED|SPOOFING|UNREL\w*"
+             r"|OUTAGES?|DEGRADED|DENIAL|TESTING)\b|(?:JAMMING|SPOOFING)\b"),
+    TextRule(_ADVISORY, "danger or restricted area active", (("AREA",), ("ACT",)),
+             r"(?:DANGER|RESTRICTED|TEMPO(?:RARY)? (?:RESERVED|SEGREGATED|RESTRICTED)) AREA"
+             r"\b[^.]{0,80}?\b(?:ACT|ACTIVE|ACTIVATED)\b"),
+    TextRule(_ADVISORY, "military activity",
+             (("MIL", "EXERCISE", "FIRING", "FRNG", "MISSILE", "ROCKET", "GUNFIRE", "SAM"),),
+             r"MIL(?:ITARY)? (?:EXER\w*|ACTIVITY|ACT|OPS|OPERATIONS|TRAINING|FLIGHTS?)\b"
+             r"|EXERCISES?\b(?! CAUTION)|(?:FIRING|FRNG|MISSILE|ROCKET|GUNFIRE)\b"
+             r"|SAM\b(?<![A-Z]SAM)"),
+    TextRule(_ADVISORY, "unmanned aircraft", (("UNMANNED", "UAS"),),
+             r"UNMANNED|UAS\b(?<![A-Z]UAS)"),
+)
+
+# Severity from the Q-code subject (2nd-3rd letters) and condition (4th-5th); "*" is any
+# condition. Looked up as (subject, condition), then (subject, "*").
+QCODE_RULES: dict[tuple[str, str], tuple[Severity, str]] = {
+    ("AF", "LC"): (_CRITICAL, "FIR closed"),
+    ("FA", "LC"): (_CRITICAL, "aerodrome closed"),
+    ("RP", "CA"): (_CRITICAL, "prohibited area activated"),
+    ("RA", "CA"): (_ADVISORY, "airspace reservation activated"),
+    ("RD", "CA"): (_ADVISORY, "danger area activated"),
+    ("RM", "CA"): (_ADVISORY, "military operating area activated"),
+    ("RR", "CA"): (_ADVISORY, "restricted area activated"),
+    ("RT", "CA"): (_ADVISORY, "temporary restricted area activated"),
+    ("GA", "*"): (_ADVISORY, "GNSS aerodrome services"),
+    ("GW", "*"): (_ADVISORY, "GNSS area-wide services"),
+    ("GA", "AK"): (_INFO, "GNSS resumed normal operation"),
+    ("GW", "AK"): (_INFO, "GNSS resumed normal operation"),
+    ("WE", "*"): (_ADVISORY, "exercises"),
+    ("WM", "*"): (_ADVISORY, "missile, gun or rocket firing"),
+    ("WU", "*"): (_ADVISORY, "unmanned aircraft"),
+}
+
+# "Prohibited" or "closed" in a NOTAM about one runway, taxiway, light, navaid, frequency or
+# obstacle (Q subjects M., L., I., N., C., OB, OL) is a local restriction, not an airspace
+# closure: capped at advisory.
+_LOCAL_SUBJECT_LETTERS = frozenset("MLINC")
+_LOCAL_SUBJECTS = frozenset({"OB", "OL"})
+
+_RULES = tuple((rule, re.compile(rule.pattern) if rule.pattern else None)
+               for rule in TEXT_RULES)
+# Every rule needs one of its first-group triggers: most texts hold none and stop here.
+_GATE = tuple(sorted({t for rule in TEXT_RULES for t in rule.triggers[0]}))
+_FIR_PAREN = re.compile(r"\([A-Z]{4}(?: FIR)?\)")
+
+
+def parse_notam_items(text: str, *, source: str, url: str | None = None) -> list[Item]:
+    """Every NOTAM in a text file as an Item (parts of one NOTAM are joined).
+
+    Raises ParseError naming the NOTAM that could not be read, by index and first line.
+    A blank text holds no NOTAM and gives [].
+    """
+    chunks = split_notams(text)
+    items: list[Item] = []
+    parts: list[Notam] = []  # consecutive parts of one NOTAM, waiting for the rest
+    for index, chunk in enumerate(chunks, 1):
+        try:
+            notam = parse_chunk(chunk)
+        except ParseError as exc:
+            first = chunk.split("\n", 1)[0].strip()[:60]
+            raise ParseError(f"NOTAM {index} of {len(chunks)} ({first!r}): {exc}",
+                             source=source, url=url or "") from exc
+        if notam.part is None and not parts:
+            # Items are made as the NOTAMs come: a file's worth of Notams is never held.
+            items.append(to_item(notam, source=source, url=url))
+            continue
+        parts.append(notam)
+        if notam.part is None or notam.part == notam.parts:
+            for joined in join_parts(parts):
+                items.append(to_item(joined, source=source, url=url))
+            parts = []
+    for joined in join_parts(parts):
+        items.append(to_item(joined, source=source, url=url))
+    return items
+
+
+def to_item(notam: Notam, *, source: str, url: str | None = None) -> Item:
+    """The DESIGN.md item for one NOTAM (kind "notam"; a NOTAMC is "cancelled")."""
+    summary = " ".join(notam.text.split())
+    heading = summary or " ".join(notam.raw.split())
+    limit = TITLE_LIMIT
+    if notam.issuer == "KICZ":
+        # KICZ titles stop after the first FIR code: "… FLIGHT INFORMATION REGION (SVZM)";
+        # that heading may run a little past the usual limit rather than lose the code.
+        fir = _FIR_PAREN.search(summary)
+        if fir is not None:
+            heading, limit = summary[:fir.end()], KICZ_TITLE_LIMIT
+    ref_key = notam.ref_key
+    if notam.type == "C" and ref_key:
+        title = f"{notam.key}: cancels {ref_key}: {heading}"
+    else:
+        title = f"{notam.key}: {heading}"
+    area = None
+    if notam.radius_nm is not None and notam.lat is not None and notam.lon is not None:
+        area = Area(lat=notam.lat, lon=notam.lon, radius_nm=notam.radius_nm,
+                    lower_fl=notam.lower_fl, upper_fl=notam.upper_fl)
+    return Item(
+        source=source, kind="notam", key=notam.key, title=trim(title.rstrip(": "), limit),
+        severity=_classify(notam, summary.upper())[0],
+        status="cancelled" if notam.type == "C" else "active",
+        body=_body(notam, summary or heading), url=url, firs=notam.firs,
+        airports=notam.airports, valid_from=notam.valid_from, valid_to=notam.valid_to,
+        valid_to_estimated=notam.valid_to_estimated,
+        replaces=ref_key if notam.type == "R" else None,
+        cancels=ref_key if notam.type == "C" else None,
+        area=area, published_at=notam.created,
+    )
+
+
+def classify(notam: Notam) -> tuple[Severity, str]:
+    """Severity and the rule that gave it (TEXT_RULES and QCODE_RULES above).
+
+    A NOTAMC is an all-clear: info. Otherwise the higher of the text and Q-code severities,
+    with a text-only "critical" capped at advisory for local-facility Q subjects.
+    """
+    return _classify(notam, " ".join(notam.text.upper().split()))
+
+
+def trim(text: str, limit: int = TITLE_LIMIT) -> str:
+    """One line of at most `limit` characters, cut at a word boundary with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    if cut < limit // 2:
+        cut = limit - 1
+    return text[:cut].rstrip(" ,.;:-") + "…"
+
+
+def _classify(notam: Notam, text: str) -> tuple[Severity, str]:
+    if notam.type == "C":
+        return _INFO, "cancellation"
+    text_sev, text_why = _INFO, ""
+    for gate in _GATE:
+        if gate in text:
+            text_sev, text_why = _text_severity(text)
+            break
+    q_sev, q_why = _INFO, ""
+    qcode = notam.qcode or ""
+    subject = qcode[1:3]
+    if subject:
+        q_rule = QCODE_RULES.get((subject, qcode[3:5])) or QCODE_RULES.get((subject, "*"))
+        if q_rule is not None:
+            q_sev, q_why = q_rule
+    if text_sev == _CRITICAL and q_sev < _CRITICAL and (
+            subject[:1] in _LOCAL_SUBJECT_LETTERS or subject in _LOCAL_SUBJECTS):
+        return _ADVISORY, f"{text_why} (local facility {qcode})"
+    if q_sev > text_sev:
+        return q_sev, f"{q_why} ({qcode})"
+    return text_sev, text_why or "no rule matched"
+
+
+def _text_severity(text: str) -> tuple[Severity, str]:
+    for rule, pattern in _RULES:
+        for group in rule.triggers:  # plain loops: this runs once per NOTAM
+            for trigger in group:
+                if trigger in text:
+                    break
+            else:
+                break
+        else:
+            if pattern is None or pattern.search(text):
+                return rule.severity, rule.why
+    return _INFO, ""
+
+
+def _body(notam: Notam, text: str) -> str:
+    """The E) text on one line, then the schedule and the vertical limits when given."""
+    lines = [text]
+    if notam.part is not None:
+        lines.append(f"PART {notam.part} OF {notam.parts}")  # the other parts were not given
+    if notam.schedule:
+        lines.append(f"SCHEDULE: {notam.schedule}")
+    lower, upper = notam.lower_limit, notam.upper_limit
+    if lower and upper:
+        lines.append(f"LIMITS: {lower} TO {upper}")
+    elif lower or upper:
+        lines.append(f"LOWER LIMIT: {lower}" if lower else f"UPPER LIMIT: {upper}")
+    return "\n".join(lines)

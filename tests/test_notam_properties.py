@@ -1,0 +1,86 @@
+"""Any text given to the NOTAM parser either parses or raises ParseError, the same way twice.
+
+Valid NOTAMs from the hand-written fixtures are damaged at random (deletions, insertions of
+NOTAM-ish fragments, swapped characters, truncation) and fed to the parser and to the
+whole-file reader; nothing but ParseError may come out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from monitor.errors import ParseError
+from monitor.notam import parse_notam, parse_notam_items, split_notams, to_item
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notam"
+VALID = [notam for path in sorted(FIXTURES.glob("*.txt"))
+         for notam in split_notams(path.read_text(encoding="utf-8"))]
+FRAGMENTS = ["A) ", "B) ", "C) ", "D) ", "E) ", "F) ", "G) ", "Q) ", "(", ")", "/", "//",
+             "\n", "\r\n", "\n\n", " ", "EST", "PERM", "UFN", "WIE", "NOTAMN ", "NOTAMR A0001/25",
+             "NOTAMC ", "!", "KICZ ", "PART 1 OF 2", "END PART 2 OF 2", "CREATED: ", "UNTIL ",
+             "SFC-UNL: ", "2513012400", "9912312359", "0000000000", "…", "—", "²", "٣",
+             "\x00", "SECURITY..", "(SVZM)", "QRTCA", "5939N01755E005"]
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(VALID))
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        kind = draw(st.sampled_from(["delete", "insert", "swap", "truncate", "junk"]))
+        if not text:
+            break
+        i = draw(st.integers(min_value=0, max_value=len(text) - 1))
+        if kind == "delete":
+            j = draw(st.integers(min_value=i, max_value=min(len(text), i + 40)))
+            text = text[:i] + text[j:]
+        elif kind == "insert":
+            text = text[:i] + draw(st.sampled_from(FRAGMENTS)) + text[i:]
+        elif kind == "swap" and len(text) > 1:
+            j = draw(st.integers(min_value=0, max_value=len(text) - 1))
+            chars = list(text)
+            chars[i], chars[j] = chars[j], chars[i]
+            text = "".join(chars)
+        elif kind == "truncate":
+            text = text[:i]
+        else:
+            text = text[:i] + draw(st.text(max_size=12)) + text[i:]
+    return text
+
+
+def _parse_or_refuse(text: str) -> object:
+    try:
+        notam = parse_notam(text)
+    except ParseError:
+        return "ParseError"
+    return to_item(notam, source="prop")
+
+
+@SETTINGS
+@given(mutated())
+def test_a_damaged_notam_parses_or_raises_parse_error(text: str) -> None:
+    _parse_or_refuse(text)
+
+
+@SETTINGS
+@given(st.lists(mutated(), min_size=1, max_size=4))
+def test_a_damaged_file_parses_or_raises_parse_error(notams: list[str]) -> None:
+    with contextlib.suppress(ParseError):
+        parse_notam_items("\n\n".join(notams), source="prop")
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_any_text_parses_or_raises_parse_error(text: str) -> None:
+    _parse_or_refuse(text)
+
+
+@SETTINGS
+@given(mutated())
+def test_parsing_is_deterministic(text: str) -> None:
+    assert _parse_or_refuse(text) == _parse_or_refuse(text)
