@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -61,7 +60,7 @@ def close_runtime(rt: Any) -> None:
 
 def once(config: Config, names: list[str]) -> int:
     """Run the named (default: all enabled) sources once, deliver what is due. Exit code."""
-    from monitor.pipeline import run_source, sweep
+    from monitor.pipeline import run_many, sweep
 
     unknown = [n for n in names if n not in config.sources]
     if unknown:
@@ -76,9 +75,7 @@ def once(config: Config, names: list[str]) -> int:
                 runnable.append(name)
             else:
                 log.warning("source.skipped", source=name, reason="disabled")
-        # Sources are independent: fetch them side by side (the store serialises the writes).
-        with ThreadPoolExecutor(max_workers=max(1, min(ONCE_WORKERS, len(runnable)))) as pool:
-            outcomes = list(pool.map(lambda n: run_source(rt, n), runnable))
+        outcomes = run_many(rt, runnable, workers=ONCE_WORKERS)
         failed = sum(o.status == "failed" for o in outcomes)
         sweep(rt)
         write_feeds(config)

@@ -48,6 +48,7 @@ class StateView:
     health_alerted_at: datetime | None = None
     next_due_at: datetime | None = None
     items_seen: int = 0          # items in the last body parsed (a 304 still has them)
+    exists: bool = True          # False: no row yet (the source never ran)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,14 @@ class RunRecord:
     alerts: list[NewAlert] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)     # SourceState columns to set
     raw: list[tuple[str, bytes]] = field(default_factory=list)
+    state_exists: bool = False       # the source_state row is there (update, not insert)
+
+    @property
+    def plain(self) -> bool:
+        """Nothing but a run row and a state update (the common unchanged poll)."""
+        d = self.diff
+        return (self.state_exists and not self.alerts and not self.raw
+                and (d is None or not (d.changes or d.upserts or d.missing or d.end_noted)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +166,21 @@ class Store:
         return {key: Known(item_from_json(json.loads(data), revision=rev), chash, missing,
                            bool(noted))
                 for key, data, rev, chash, missing, noted in rows}
+
+    def known_items_many(self, sources: list[str]) -> dict[str, dict[str, Known]]:
+        """`known_items(pending_only=True)` for many sources in one query."""
+        if not sources:
+            return {}
+        query = select(ItemRow.source, ItemRow.key, ItemRow.data, ItemRow.revision,
+                       ItemRow.content_hash, ItemRow.missing_runs, ItemRow.end_noted).where(
+            ItemRow.source.in_(sources), ItemRow.status.not_in(CLOSED),
+            or_(ItemRow.missing_runs > 0, ItemRow.kind == "notam"))
+        found: dict[str, dict[str, Known]] = {}
+        with self._session() as s:
+            for src, key, data, rev, chash, missing, noted in s.execute(query):
+                found.setdefault(src, {})[key] = Known(
+                    item_from_json(json.loads(data), revision=rev), chash, missing, bool(noted))
+        return found
 
     def state(self, source: str) -> StateView | None:
         with self._session() as s:
@@ -269,35 +293,54 @@ class Store:
         """Items, changes, alerts, deliveries, raw body, source state and the release of the
         run's lease: one transaction."""
         with self._session.begin() as s:
-            run_id = s.execute(insert(Run).values(
-                source=record.source, started_at=record.started_at,
-                finished_at=record.finished_at, status=record.status, error=record.error,
-                items=record.items, new=record.new, updated=record.updated,
-                withdrawn=record.withdrawn,
-                alerts=sum(a.merge_into is None for a in record.alerts),
-                duration_ms=record.duration_ms, bytes=record.bytes,
-            ).returning(Run.id)).scalar_one()
-            change_ids = self._apply_diff(s, record, run_id) if record.diff else []
-            for alert in record.alerts:
-                if alert.merge_into is not None:
-                    _cite_source(s, alert.merge_into, alert.source)
-                    continue
-                change_id = change_ids[alert.change_index] if alert.change_index is not None \
-                    else None
-                _insert_alert(s, alert, run_id=run_id, change_id=change_id,
-                              now=record.finished_at)
-            for url, body in record.raw:
-                self._keep_raw(s, record.source, run_id, url, body, record.finished_at)
-            columns = {"kind": record.kind, **record.state}
-            updated = s.execute(update(SourceState).where(SourceState.name == record.source)
-                                .values(**columns)).rowcount
-            if not updated:
-                s.add(SourceState(name=record.source, **{"consecutive_failures": 0,
-                                                         "baseline_done": False, **columns}))
-            if lease_owner is not None:
-                s.execute(delete(Lease).where(Lease.name == f"source:{record.source}",
-                                              Lease.owner == lease_owner))
-            return run_id
+            return self._write_run(s, record, lease_owner)
+
+    def commit_runs(self, records: list[RunRecord], *, lease_owner: str) -> None:
+        """Several runs in one transaction. Plain runs (an unchanged poll, a repeated failure)
+        are written with one statement per table for all of them."""
+        plain = [r for r in records if r.plain]
+        with self._session.begin() as s:
+            for record in records:
+                if not record.plain:
+                    self._write_run(s, record, lease_owner)
+            if not plain:
+                return
+            s.execute(insert(Run), [_run_values(r) for r in plain])
+            by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for r in plain:
+                values = {"kind": r.kind, **r.state}
+                by_columns.setdefault(tuple(sorted(values)), []).append(
+                    {"name": r.source, **values})
+            for rows in by_columns.values():
+                s.execute(update(SourceState), rows)  # bulk UPDATE by primary key
+            s.execute(delete(Lease).where(
+                Lease.name.in_([f"source:{r.source}" for r in plain]),
+                Lease.owner == lease_owner))
+
+    def _write_run(self, s: Session, record: RunRecord, lease_owner: str | None) -> int:
+        run_id = s.execute(insert(Run).values(**_run_values(record))
+                           .returning(Run.id)).scalar_one()
+        change_ids = self._apply_diff(s, record, run_id) if record.diff else []
+        for alert in record.alerts:
+            if alert.merge_into is not None:
+                _cite_source(s, alert.merge_into, alert.source)
+                continue
+            change_id = change_ids[alert.change_index] if alert.change_index is not None \
+                else None
+            _insert_alert(s, alert, run_id=run_id, change_id=change_id,
+                          now=record.finished_at)
+        for url, body in record.raw:
+            self._keep_raw(s, record.source, run_id, url, body, record.finished_at)
+        columns = {"kind": record.kind, **record.state}
+        updated = s.execute(update(SourceState).where(SourceState.name == record.source)
+                            .values(**columns)).rowcount
+        if not updated:
+            s.add(SourceState(name=record.source, **{"consecutive_failures": 0,
+                                                     "baseline_done": False, **columns}))
+        if lease_owner is not None:
+            s.execute(delete(Lease).where(Lease.name == f"source:{record.source}",
+                                          Lease.owner == lease_owner))
+        return run_id
 
     def _apply_diff(self, s: Session, record: RunRecord, run_id: int) -> list[int]:
         diff = record.diff
@@ -439,9 +482,34 @@ class Store:
                 if not _take_lease(s, f"source:{source}", owner, now, ttl):
                     return None
                 row = s.get(SourceState, source)
-                return _state_view(row) if row else StateView(name=source, kind=kind)
+                return _state_view(row) if row else StateView(name=source, kind=kind,
+                                                               exists=False)
         except IntegrityError:
             return None
+
+    def begin_runs(self, kinds: dict[str, str], owner: str, now: datetime,
+                   ttl: timedelta) -> dict[str, StateView]:
+        """`begin_run` for many sources in one transaction; those leased elsewhere are left
+        out of the answer."""
+        names = list(kinds)
+        lease_names = [f"source:{n}" for n in names]
+        with self._session.begin() as s:
+            held = {row.name: row for row in s.execute(select(
+                Lease.name, Lease.owner, Lease.expires_at).where(Lease.name.in_(lease_names)))}
+            mine = [n for n in names if (h := held.get(f"source:{n}")) is None
+                    or h.owner == owner or h.expires_at < now]
+            fresh = [{"name": f"source:{n}", "owner": owner, "expires_at": now + ttl}
+                     for n in mine if f"source:{n}" not in held]
+            if fresh:
+                s.execute(insert(Lease), fresh)
+            taken = [f"source:{n}" for n in mine if f"source:{n}" in held]
+            if taken:
+                s.execute(update(Lease).where(Lease.name.in_(taken))
+                          .values(owner=owner, expires_at=now + ttl))
+            rows = {r.name: r for r in s.scalars(select(SourceState).where(
+                SourceState.name.in_(mine)))}
+            return {n: _state_view(rows[n]) if n in rows else
+                    StateView(name=n, kind=kinds[n], exists=False) for n in mine}
 
     def release_lease(self, name: str, owner: str) -> None:
         with self._session.begin() as s:
@@ -491,6 +559,14 @@ class Store:
                     for model in (ItemRow, Run, ChangeRow, AlertRow, DeliveryRow, RawBody)}
 
 
+def _run_values(r: RunRecord) -> dict[str, Any]:
+    return {"source": r.source, "started_at": r.started_at, "finished_at": r.finished_at,
+            "status": r.status, "error": r.error, "items": r.items, "new": r.new,
+            "updated": r.updated, "withdrawn": r.withdrawn,
+            "alerts": sum(a.merge_into is None for a in r.alerts),
+            "duration_ms": r.duration_ms, "bytes": r.bytes}
+
+
 def _take_lease(s: Session, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
     held = s.execute(select(Lease.owner, Lease.expires_at).where(Lease.name == name)).first()
     if held is None:
@@ -538,4 +614,4 @@ def _state_view(row: SourceState) -> StateView:
         consecutive_failures=row.consecutive_failures or 0, last_error=row.last_error,
         last_status=row.last_status, baseline_done=bool(row.baseline_done),
         health_alerted_at=row.health_alerted_at, next_due_at=row.next_due_at,
-        items_seen=row.items_seen or 0)
+        items_seen=row.items_seen or 0, exists=True)
