@@ -30,7 +30,7 @@ def open_store(config: Config, *, migrate: bool = True) -> Any:
 
     url = config.database_url
     if migrate:
-        db.upgrade(url)
+        db.ensure_current(url)
     return Store(url)
 
 

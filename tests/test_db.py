@@ -23,7 +23,7 @@ def test_migrations_create_exactly_the_models_schema(tmp_path: Path) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
-    assert db.current_revision(engine) == db.head_revision(url)
+    assert db.current_revision(engine) == db.head_revision(url) == db.HEAD
     engine.dispose()
 
 
