@@ -15,8 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from monitor.sources import source_class
+from monitor.sources.base import Source
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The url and options a fixture body is parsed with."""
+
+    url: str | None = None         # None: the kind's default url
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -27,11 +36,40 @@ class FixtureSet:
     pattern: str                   # which files in tests/fixtures/<kind>/ are response bodies
     extra: dict[str, str] = field(default_factory=dict)  # extra bodies: name -> file alongside
     failing: tuple[str, ...] = ()  # bodies that must raise ParseError (they have no expected file)
+    # Url and options by file-name prefix (the longest matching prefix wins; "" for all).
+    setups: dict[str, Setup] = field(default_factory=dict)
 
+    def setup(self, name: str) -> Setup:
+        prefixes = [p for p in self.setups if name.startswith(p)]
+        return self.setups[max(prefixes, key=len)] if prefixes else Setup()
+
+
+AVIANCA = "https://www.avianca.com/es/informacion-y-ayuda/alertas-de-viaje/"
+GOL = "https://www.voegol.com.br/pt/informacoes/avisos"
 
 FIXTURES: dict[str, FixtureSet] = {
     "faa_prn": FixtureSet(source="faa-prn", pattern="*.html", failing=("layout_changed.html",)),
     "easa_czib": FixtureSet(source="easa-czib", pattern="*.json", extra={"feed": "feed.xml"}),
+    "airline_page": FixtureSet(
+        source="airline-page", pattern="*.html", failing=("avianca_layout_changed.html",),
+        setups={"avianca_": Setup(AVIANCA, {"selector": "article.travel-alerts",
+                                             "airline": "AV"}),
+                "gol_": Setup(GOL, {"selector": "#conteudo", "airline": "G3",
+                                    "heading_selector": "h2, h3"})}),
+    "zendesk_article": FixtureSet(source="zendesk-article", pattern="*.json",
+                                  failing=("not_found.json",),
+                                  setups={"": Setup(options={"airline": "CM"})}),
+    "aerodatabox": FixtureSet(source="aerodatabox", pattern="*.json",
+                              failing=("error_401.json", "error_quota.json"),
+                              setups={"": Setup(options={"airport": "CCS"})}),
+    "aviationstack": FixtureSet(source="aviationstack", pattern="*.json",
+                                failing=("error_401.json", "error_usage_limit.json"),
+                                setups={"": Setup(options={"airport": "CCS"})}),
+    "flightaware": FixtureSet(source="flightaware", pattern="*.json",
+                              failing=("error_401.json",),
+                              setups={"": Setup(options={"airport": "SVMI"})}),
+    "eldorado": FixtureSet(source="eldorado", pattern="*.json",
+                           setups={"": Setup(options={"cities": ["CCS"]})}),
 }
 
 
@@ -51,10 +89,18 @@ def expected_path(body: Path) -> Path:
 def parse_fixture(kind: str, body: Path) -> list[dict[str, Any]]:
     """The items of one fixture body, as contract JSON."""
     spec = FIXTURES[kind]
-    source = source_class(kind)(spec.source)
+    source = make_source(kind, body.name)
     extra = {name: (body.parent / file).read_bytes() for name, file in spec.extra.items()}
     items = source.parse(body.read_bytes(), url=source.url, extra=extra or None)
     return [item.to_json() for item in items]
+
+
+def make_source(kind: str, name: str) -> Source:
+    """The source a fixture body of `kind` named `name` is parsed with."""
+    spec = FIXTURES[kind]
+    setup = spec.setup(name)
+    cls = source_class(kind)
+    return cls(spec.source, setup.url, cls.Options.model_validate(setup.options))
 
 
 def render(items: list[dict[str, Any]]) -> str:

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from monitor.sources.aerodatabox import AeroDataBox
+from monitor.sources.airline_page import AirlinePage
+from monitor.sources.aviationstack import AviationStack
 from monitor.sources.base import Source
 from monitor.sources.easa_czib import EasaCzib
+from monitor.sources.eldorado import ElDorado
 from monitor.sources.faa_prn import FaaPrn
+from monitor.sources.flightaware import FlightAware
+from monitor.sources.zendesk_article import ZendeskArticle
 
 SOURCES: dict[str, type[Source]] = {cls.kind: cls for cls in (
     FaaPrn,
     EasaCzib,
+    AirlinePage,
+    ZendeskArticle,
+    AeroDataBox,
+    AviationStack,
+    FlightAware,
+    ElDorado,
 )}
 
 

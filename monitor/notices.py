@@ -1,0 +1,288 @@
+"""Airline notices: an HTML region split into headed sections, normalised, read with the lexicon.
+
+Shared by the `airline_page` and `zendesk_article` kinds. Normalisation is what keeps a re-render
+from reading as a change: scripts, navigation, cookie banners and hidden elements go, whitespace
+collapses, text is NFKC, and "last updated" stamps, render timestamps and copyright years are cut
+before anything is compared.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import CData
+
+from monitor import countries, lexicon
+from monitor.types import Item, ItemKind, Severity
+
+# One line per block element; everything else flows into the line around it.
+BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+    "main", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
+})
+# Never content: code, media, forms and navigation.
+NOISE_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "canvas", "nav",
+              "button", "form", "input", "select", "textarea", "object", "embed", "video",
+              "audio", "picture", "img", "link", "meta")
+# Class or id fragments of cookie banners, consent walls, breadcrumbs and share bars.
+NOISE_MARKERS = ("cookie", "consent", "gdpr", "onetrust", "didomi", "cookiebot", "truste",
+                 "breadcrumb", "skip-link", "share", "social", "newsletter")
+BODY_LIMIT = 4000           # characters of section text kept in an item body
+INTRO = "(intro)"           # the heading given to text before the first heading
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One headed block of a notice region, normalised."""
+
+    heading: str            # "" for the text before the first heading
+    text: str               # normalised lines
+    anchor: str | None = None   # the heading's id, for a link
+    past: bool = False      # under a "Past travel advisory"-style heading
+    level: int = 0          # h1..h6 -> 1..6, other heading elements 7, text before any 0
+
+
+def soup(body: bytes | str) -> BeautifulSoup:
+    """Parse HTML leniently (lxml), whatever the declared encoding."""
+    return BeautifulSoup(body, "lxml")
+
+
+def sections(region: Tag, heading_selector: str) -> list[Section]:
+    """The region's sections, split at every element `heading_selector` matches, in page order.
+
+    Text before the first heading is a section of its own (heading ""), kept only if it holds
+    text; a heading without text of its own that only heads deeper headings is dropped. A
+    heading that the lexicon reads as history ("Past travel advisory", "Avisos anteriores")
+    marks itself and the deeper headings after it as past, until a heading of the
+    same or a higher level.
+    """
+    matched = [h for h in region.select(heading_selector) if h is not region]
+    drop_noise(region, keep={id(h) for h in matched})
+    matched = [h for h in matched if not h.decomposed]
+    nested = {id(node) for h in matched for node in h.descendants}
+    headings = [h for h in matched if id(h) not in nested]   # a heading inside a heading
+    heading_ids = {id(h) for h in headings}
+    inside_heading = {id(node) for h in headings for node in h.descendants}
+    for block in region.find_all(BLOCKS):
+        if id(block) not in inside_heading:
+            block.insert_before(_Break("\n"))
+            block.insert_after(_Break("\n"))
+
+    found: list[Section] = []
+    heading, anchor, past, level, lines = "", None, False, 0, []
+    past_level: int | None = None
+    for node in region.descendants:
+        if isinstance(node, Tag) and id(node) in heading_ids:
+            found.append(Section(heading, normalise("".join(lines)), anchor, past, level))
+            heading = heading_text(node)
+            anchor = _anchor(node)
+            level = _level(node)
+            if past_level is not None and level <= past_level:
+                past_level = None
+            if past_level is None and lexicon.is_past_heading(heading):
+                past_level = level
+            past, lines = past_level is not None, []
+        elif isinstance(node, _Break):
+            lines.append("\n")
+        elif _is_text(node) and id(node) not in inside_heading:
+            # Line breaks in the HTML source are spaces; only blocks make lines.
+            lines.append(_SPACES.sub(" ", str(node)))
+    found.append(Section(heading, normalise("".join(lines)), anchor, past, level))
+    # A heading with no text of its own that heads deeper ones is a container, not a notice.
+    return [s for i, s in enumerate(found) if s.text or (
+        s.heading and not (i + 1 < len(found) and found[i + 1].level > s.level))]
+
+
+def drop_noise(root: Tag, keep: set[int] | frozenset[int] = frozenset()) -> None:
+    """Remove what is never notice content: code, navigation, cookie banners, hidden parts.
+    Elements whose id() is in `keep` stay (a heading may be a `<button>` in an accordion)."""
+    for tag in root.find_all(True):
+        if tag.decomposed or id(tag) in keep:
+            continue
+        if tag.name in NOISE_TAGS or _is_noise(tag):
+            tag.decompose()
+
+
+def normalise(text: str) -> str:
+    """Notice text as compared and shown: NFKC, one line per block, spaces collapsed, cookie
+    lines and volatile stamps removed."""
+    text = unicodedata.normalize("NFKC", text).replace("\r", "\n")
+    lines = []
+    for raw in text.split("\n"):
+        line = " ".join(_volatile(raw).split())
+        if line and not _is_noise_line(line):
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def heading_text(tag: Tag) -> str:
+    """A heading as a key part: NFKC, spaces collapsed, no trailing colon."""
+    text = " ".join(unicodedata.normalize("NFKC", tag.get_text(" ")).split())
+    return text.strip(" :·|-–—")
+
+
+def notice_items(found: Iterable[Section], *, source: str, airline: str, key_prefix: str,
+                 url: str | None, intro_title: str | None = None,
+                 places: Iterable[str] | None = None,
+                 published_at: datetime | None = None) -> list[Item]:
+    """One advisory item per section, classified with the lexicon.
+
+    - cancellation or suspension naming a watched place: warning, active;
+    - resumption naming a watched place: info, withdrawn (the diff makes it an all-clear);
+    - delays naming a watched place: advisory, active;
+    - anything else, and every section under a "past" heading: info (past ones expired).
+    Keys are `<key_prefix> § <heading>`; a repeated heading gets " (2)", " (3)" ...
+    """
+    wanted = tuple(places) if places is not None else None
+    items: list[Item] = []
+    seen: dict[str, int] = {}
+    for section in found:
+        heading = section.heading or INTRO
+        reading = lexicon.read(section.heading, section.text, places=wanted)
+        name = f"{heading}" if not section.past else f"{heading} (past)"
+        seen[name] = seen.get(name, 0) + 1
+        key = f"{key_prefix} § {name}" + (f" ({seen[name]})" if seen[name] > 1 else "")
+        shown = section.heading or intro_title or heading
+        severity, status = _severity_status(reading, past=section.past)
+        items.append(Item(
+            source=source, kind=ItemKind.ADVISORY, key=key,
+            title=_title(airline, shown, reading, past=section.past),
+            body=_body(shown, section.text), url=_link(url, section.anchor),
+            severity=severity, status=status, airlines=(airline,),
+            airports=tuple(a for p in reading.places for a in p.airports),
+            countries=tuple(p.country for p in reading.places),
+            published_at=published_at,
+        ))
+    return items
+
+
+_VERDICT_LABELS = {
+    lexicon.Signal.CANCELLATION: "Cancellation of flights to",
+    lexicon.Signal.SUSPENSION: "Suspension of flights to",
+    lexicon.Signal.RESUMPTION: "Resumption of flights to",
+    lexicon.Signal.DELAY: "Delays on flights to",
+}
+# Month names and abbreviations (es, pt, en) from the lexicon, longest first so that the
+# alternation takes whole words.
+_MONTHS = "|".join(sorted({name for language in ("es", "pt", "en")
+                           for names in lexicon.MONTHS[language] for name in names},
+                          key=len, reverse=True))
+_DATE = (r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}"
+         rf"|\d{{1,2}}(?:\s+de)?\s+(?:{_MONTHS})\.?(?:\s+de)?(?:,?\s+\d{{4}})?"
+         rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)")
+_ZONE = r"(?:UTC|GMT|Z|VET|BRT|COT|EST|EDT|WET|WEST|CET|CEST|hora local|local time)"
+_TIME = (r"(?:\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*(?:[ap]\.?m\.?|hrs?\b|h\b))?"
+         rf"(?:\s*\(?{_ZONE}\)?)?)")
+# "Última actualización: 22/11/2025 14:03", "Atualizado em 22 de novembro de 2025 às 14h03",
+# "Last updated on November 22, 2025 at 2:03 pm", "Son güncelleme: 22.11.2025". The phrase goes
+# only with a date or time after it: "hemos actualizado la información" is content.
+_STAMP = re.compile(
+    r"(?:últim[ao]\s+(?:actualizaci[oó]n|atualiza[cç][aã]o|modificaci[oó]n)|actualizad[oa]|"
+    r"atualizad[oa]|last\s+(?:updated|modified|reviewed)|updated|page\s+generated|"
+    r"son\s+g[uü]ncelle(?:me|nme)(?:\s+tarihi)?)"
+    r"(?:\s|:|,|-|\bon\b|\bel\b|\bem\b|\ben\b|\ba\s+las\b|\bàs\b|\bat\b)*"
+    r"(?:(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|segunda|terça|quarta|quinta|sexta)[-a-zçá]*,?\s*)?"
+    rf"(?:{_DATE}(?:\s*(?:,|a\s+las|às|at|-)?\s*{_TIME})?|{_TIME})",
+    re.IGNORECASE)
+# Render stamps: ISO timestamps, clock times with seconds, and copyright lines.
+_RENDER = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+                     r"|\b\d{1,2}:\d{2}:\d{2}\b|(?:©|\(c\)|copyright)\s*\d{4}(?:\s*[-–]\s*\d{4})?",
+                     re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_COOKIE_LINE = re.compile(r"\bcookies?\b|\bçerez", re.IGNORECASE)
+
+
+def _severity_status(reading: lexicon.Reading, *, past: bool) -> tuple[Severity, str]:
+    if past:
+        return Severity.INFO, "expired"
+    if not reading.places:
+        return Severity.INFO, "active"
+    if reading.disrupted:
+        return Severity.WARNING, "active"
+    if reading.verdict is lexicon.Signal.RESUMPTION:
+        return Severity.INFO, "withdrawn"
+    if reading.verdict is lexicon.Signal.DELAY:
+        return Severity.ADVISORY, "active"
+    return Severity.INFO, "active"
+
+
+def _title(airline: str, heading: str, reading: lexicon.Reading, *, past: bool) -> str:
+    if past:
+        return f"{airline}: {heading} (past advisory)"
+    if reading.verdict is None or not reading.places:
+        return f"{airline}: {heading}"
+    until = f" (until {reading.until})" if reading.until and reading.disrupted else ""
+    return f"{airline}: {_VERDICT_LABELS[reading.verdict]} {_place_names(reading.places)}{until}"
+
+
+def _place_names(places: tuple[lexicon.Place, ...]) -> str:
+    """"Caracas", "Caracas and Maracaibo"; a country is named only when no city of it is."""
+    cities = {p.country for p in places if p.name != countries.country_name(p.country)}
+    names = list(dict.fromkeys(p.name for p in places
+                               if p.name != countries.country_name(p.country)
+                               or p.country not in cities))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _body(heading: str, text: str) -> str:
+    body = f"{heading}\n{text}" if text else heading
+    return body if len(body) <= BODY_LIMIT else body[:BODY_LIMIT - 1].rstrip() + "…"
+
+
+def _link(url: str | None, anchor: str | None) -> str | None:
+    if not url or not anchor or not url.startswith(("http://", "https://")):
+        return url
+    return f"{url.split('#')[0]}#{anchor}"
+
+
+def _volatile(line: str) -> str:
+    return _RENDER.sub(" ", _STAMP.sub(" ", line))
+
+
+def _is_noise_line(line: str) -> bool:
+    return bool(_COOKIE_LINE.search(line))
+
+
+def _is_noise(tag: Tag) -> bool:
+    attrs = tag.attrs or {}
+    if "hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true":
+        return True
+    if str(attrs.get("role", "")).lower() in ("navigation", "search"):
+        return True
+    style = str(attrs.get("style", "")).replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style:
+        return True
+    classes = attrs.get("class") or []
+    names = " ".join([*(classes if isinstance(classes, list) else [str(classes)]),
+                      str(attrs.get("id", ""))]).lower()
+    return any(marker in names for marker in NOISE_MARKERS)
+
+
+class _Break(NavigableString):
+    """A line break put around block elements before the text is collected."""
+
+
+def _is_text(node: object) -> bool:
+    # Comments, doctypes and processing instructions are NavigableStrings too.
+    return type(node) in (NavigableString, CData)
+
+
+def _anchor(tag: Tag) -> str | None:
+    value = tag.get("id")
+    if not value:
+        marker = tag.find(attrs={"id": True})
+        value = marker.get("id") if isinstance(marker, Tag) else None
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _level(tag: Tag) -> int:
+    """h1..h6 -> 1..6; any other heading element ranks below them."""
+    name = tag.name or ""
+    return int(name[1]) if re.fullmatch(r"h[1-6]", name) else 7
