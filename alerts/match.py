@@ -39,8 +39,9 @@ def match(watch: Watch, item: Item, *, ignore_severity: bool = False) -> list[st
     """The reasons `item` concerns `watch` (empty: it does not).
 
     Every selector that hits adds a reason. A watchlist with no selectors at all watches
-    everything at or above its minimum severity. Flights are special: when the watchlist
-    names routes, a flight must fly one of them (and, when it names airlines, be one of them).
+    everything at or above its minimum severity. Airline items are special: when the
+    watchlist names airlines, an item of another airline does not concern it; and when it
+    names routes, a flight must fly one of them.
     """
     if not ignore_severity and item.severity < watch.min_severity:
         return []
@@ -48,6 +49,8 @@ def match(watch: Watch, item: Item, *, ignore_severity: bool = False) -> list[st
         return [f"severity {item.severity.label} or higher"]
     if item.flight is not None:
         return _match_flight(watch, item)
+    if item.airlines and watch.airlines and not watch.airlines.intersection(item.airlines):
+        return []  # another airline's notice: a desk that names its airlines is not told
     reasons: list[str] = []
     for profile in watch.routes:
         reasons.extend(route_reasons(profile, item))

@@ -18,6 +18,7 @@ _CHANGE_WORDS = {
     "new": "New", "updated": "Updated", "withdrawn": "Withdrawn", "cancelled": "Cancelled",
     "expired": "Expired", "reinstated": "Reinstated",
     "estimated_end": "Estimated end passed, no replacement seen",
+    "resumed": "Resumed",
 }
 
 
@@ -25,6 +26,7 @@ _TITLE_WORDS = {
     "withdrawn": "withdrawn", "cancelled": "cancelled", "expired": "expired",
     "updated": "updated", "reinstated": "reinstated",
     "estimated_end": "estimated end passed, no replacement seen",
+    "resumed": "resumed",
 }
 
 
@@ -43,8 +45,18 @@ class AlertView:
 
 
 def alert_title(severity: Severity, key: str, item_title: str, change: str, *,
-                replaces: str | None = None) -> str:
-    """`[WARNING] KICZ A0012/25: <title>`; changes other than `new` say what happened first."""
+                replaces: str | None = None, was: str | None = None) -> str:
+    """`[WARNING] KICZ A0012/25: <title>`; changes other than `new` say what happened first.
+
+    A flight's title already ends in its status (`TP170 LIS-CCS 2025-11-22: cancelled`), so a
+    flight change adds what it was: `... cancelled (was scheduled)`.
+    """
+    if was is not None:
+        number = key.split(" ", 1)[0]
+        text = item_title.removeprefix(number).strip()
+        if was != item_title.rpartition(": ")[2]:
+            text = f"{text} (was {was})"
+        return _clip(f"[{severity.name}] {key}: {text}")
     text = _strip_key(item_title, key)
     word = _TITLE_WORDS.get(change, "")
     if change == "updated" and replaces:

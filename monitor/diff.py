@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from monitor.types import CLOSED_STATUSES, ChangeKind, Item, ItemKind
+from monitor.types import CLOSED_STATUSES, FLIGHT_DISRUPTED, ChangeKind, Item, ItemKind, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +125,9 @@ def _arrival(item: Item, known: Mapping[str, Known]) -> Change:
 
 
 def _absent(before: Known, now: datetime, withdraw_after: int, result: Diff) -> None:
+    if before.item.kind == ItemKind.FLIGHT:
+        _flight_absent(before, now, withdraw_after, result)
+        return
     expired = _expire(before.item, now)
     if not expired.is_active:
         result.upserts.append(expired)
@@ -138,6 +141,32 @@ def _absent(before: Known, now: datetime, withdraw_after: int, result: Diff) -> 
         result.changes.append(Change(ChangeKind.WITHDRAWN, gone, before.item))
 
 
+def _flight_absent(before: Known, now: datetime, withdraw_after: int, result: Diff) -> None:
+    """A flight gone from a board that still parses: before its departure that is how some
+    boards show a cancellation (Maiquetía hid them); after it, the flight just left the window."""
+    item = before.item
+    flight = item.flight
+    upcoming = (flight is not None and flight.scheduled is not None and flight.scheduled > now
+                and item.status in ("scheduled", "delayed"))
+    if not upcoming:
+        result.upserts.append(replace(item, status="withdrawn"))  # quietly out of view
+        return
+    missing = before.missing_runs + 1
+    result.missing[item.key] = missing
+    if missing >= withdraw_after:
+        probable = replace(item, status="cancelled_probable", severity=Severity.ADVISORY,
+                           title=_flight_title(item, "cancelled_probable"),
+                           body=f"{item.body}\nNo longer listed by the source "
+                                f"({missing} polls) before its scheduled time.".strip())
+        result.upserts.append(probable)
+        result.changes.append(Change(ChangeKind.UPDATED, probable, item))
+
+
+def _flight_title(item: Item, status: str) -> str:
+    head, sep, _ = item.title.rpartition(": ")
+    return f"{head}: {status}" if sep else f"{item.title}: {status}"
+
+
 def _note_estimated_end(before: Known, item: Item, now: datetime, result: Diff) -> None:
     if (not before.end_noted and item.is_active and item.kind == ItemKind.NOTAM
             and item.valid_to_estimated and item.valid_to is not None and item.valid_to <= now):
@@ -146,6 +175,10 @@ def _note_estimated_end(before: Known, item: Item, now: datetime, result: Diff) 
 
 
 def _transition(before: Item, after: Item) -> ChangeKind | None:
+    if after.kind == ItemKind.FLIGHT and before.status != "withdrawn":
+        if before.status in FLIGHT_DISRUPTED and after.status not in FLIGHT_DISRUPTED:
+            return ChangeKind.RESUMED
+        return ChangeKind.UPDATED
     was_active, is_active = before.is_active, after.is_active
     if was_active and not is_active:
         if after.status == "replaced":

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.sql.expression import false
+from sqlalchemy.sql.expression import false, true
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -93,6 +93,9 @@ class ItemRow(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     missing_runs: Mapped[int] = mapped_column(Integer, default=0)
     end_noted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Item.is_active at the last write (for a flight, "cancelled" is still in view).
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(),
+                                         index=True)
 
 
 class Run(Base):

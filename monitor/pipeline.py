@@ -25,7 +25,7 @@ from monitor.logs import log
 from monitor.sources import source_class
 from monitor.sources.base import Fetched, Http, Source, Validators
 from monitor.store import Claimed, NewAlert, RunRecord, StateView, Store
-from monitor.types import ChangeKind, Item, Severity
+from monitor.types import FLIGHT_DISRUPTED, ChangeKind, Item, ItemKind, Severity
 
 DELIVERY_LEASE = timedelta(minutes=5)
 RETRY_BASE = timedelta(seconds=30)
@@ -258,7 +258,7 @@ def _success_record(rt: Runtime, kind: str, attempt: _Attempt, fetched: Fetched,
                          for c in result.changes)
     record.withdrawn = sum(c.kind.is_all_clear for c in result.changes)
     if state.baseline_done:
-        record.alerts += _change_alerts(rt, name, result.changes)
+        record.alerts += _corroborate(rt, name, _change_alerts(rt, name, result.changes), now)
     elif not fetched.not_modified:
         record.alerts += _summary_alerts(rt, name, known, items, now)
     if state.consecutive_failures >= settings.alert_after_failures or state.health_alerted_at:
@@ -376,7 +376,9 @@ def _change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewA
                                           Severity.ADVISORY, all_clear=False))
             continue
         if change.kind.is_all_clear:
-            still = rt.store.other_active_sources(item.key, source)
+            still = rt.store.other_active_sources(
+                item.key, source,
+                statuses=sorted(FLIGHT_DISRUPTED) if item.kind == ItemKind.FLIGHT else None)
             if still:
                 # Another source still reports it: an all-clear now would be false.
                 log.info("alert.suppressed", source=source, key=item.key,
@@ -413,6 +415,84 @@ def _change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewA
     return alerts
 
 
+SUSPENSION_WINDOW = timedelta(hours=48)
+SUSPENSION_MEMORY = timedelta(days=7)
+
+
+def _corroborate(rt: Runtime, source: str, alerts: list[NewAlert],
+                 now: datetime) -> list[NewAlert]:
+    """Flight cancellations of one airline on one watched route become one suspension alert
+    (`TP LIS-CCS suspension`) when two signals agree: two cancelled flights within 48 h, or a
+    cancellation plus a warning from the airline's own advisory page. Later cancellations on
+    that route update the suspension instead of arriving one by one."""
+    groups: dict[tuple[str, str, str], list[NewAlert]] = {}
+    for alert in alerts:
+        item = alert.data.get("item") if alert.category == "item" else None
+        if (not item or item.get("kind") != ItemKind.FLIGHT or alert.all_clear
+                or item.get("status") != "cancelled" or not alert.watchlist):
+            continue
+        route = _watched_route(rt.watches[alert.watchlist], item)
+        for airline in item.get("airlines") or []:
+            if route:
+                groups.setdefault((alert.watchlist, airline, route), []).append(alert)
+    if not groups:
+        return alerts
+    replaced: set[int] = set()
+    extra: list[NewAlert] = []
+    for (wname, airline, route), group in groups.items():
+        key = f"{airline} {route} suspension"
+        ends = set(route.split("-"))
+        flights = {a.data["item"]["key"] for a in group}
+        recent = rt.store.recent_cancelled_flights(airline, now - SUSPENSION_WINDOW)
+        flights |= {k for k, airports in recent if _same_route(airports, ends, rt)}
+        advisory = rt.store.airline_warnings(airline)
+        known = rt.store.twin_alert(wname, key, "new", "", now - SUSPENSION_MEMORY,
+                                    any_source=True)
+        if len(flights) < 2 and not advisory and known is None:
+            continue
+        reasons = [f"airline {airline}", f"route {route}",
+                   f"{len(flights)} cancelled flight(s) within 48 h: "
+                   f"{', '.join(sorted(flights))}"]
+        if advisory:
+            reasons.append(f"{airline} advisory: {advisory[0]}")
+        wl = rt.config.watchlists[wname]
+        change = "updated" if known is not None else "new"
+        title = (f"[WARNING] {key}: {airline} suspended {route} "
+                 f"({len(flights)} flight(s) cancelled)")
+        first = group[0]
+        extra.append(NewAlert(
+            category="item", source=source, change=change, severity=Severity.WARNING,
+            title=title, watchlist=wname, item_key=key, change_index=first.change_index,
+            data={"item": {"key": key, "title": title, "url": first.data["item"].get("url"),
+                           "valid_from": None, "valid_to": None, "valid_to_estimated": False,
+                           "replaces": None, "cancels": None, "kind": "suspension",
+                           "source": source, "severity": "warning"},
+                  "reasons": reasons, "sources": [source], "flights": sorted(flights)},
+            channels=rt.channels_for(wl.channels),
+            deliver_at=_held_until(rt, wl, Severity.WARNING)))
+        replaced |= {id(a) for a in group}
+        log.info("suspension", watchlist=wname, airline=airline, route=route,
+                 flights=sorted(flights), change=change)
+    return [a for a in alerts if id(a) not in replaced] + extra
+
+
+def _watched_route(watch: Watch, item: dict[str, object]) -> str | None:
+    flight = item.get("flight") or {}
+    pair = (str(flight.get("origin") or ""), str(flight.get("destination") or ""))  # type: ignore[union-attr]
+    for profile in watch.routes:
+        if pair in profile.flight_legs:
+            return profile.label
+    return None
+
+
+def _same_route(airports: tuple[str, ...], ends: set[str], rt: Runtime) -> bool:
+    """Do a flight's two ICAO airports match a route written in IATA or ICAO codes?"""
+    from alerts.airports import resolve_airport
+
+    wanted = {resolve_airport(code).icao for code in ends}
+    return set(airports) == wanted
+
+
 def _item_alert(rt: Runtime, source: str, change: Change, index: int, wname: str,
                 reasons: list[str], severity: Severity, *, all_clear: bool) -> NewAlert:
     item = change.item
@@ -427,7 +507,9 @@ def _item_alert(rt: Runtime, source: str, change: Change, index: int, wname: str
     return NewAlert(
         category="item", source=source, change=str(change.kind), severity=severity,
         title=alert_title(severity, item.key, item.title, str(change.kind),
-                          replaces=item.replaces if change.previous is not None else None),
+                          replaces=item.replaces if change.previous is not None else None,
+                          was=change.previous.status if item.flight and change.previous
+                          else None),
         data=data,
         channels=rt.channels_for(wl.channels), watchlist=wname, item_key=item.key,
         all_clear=all_clear, change_index=index, deliver_at=held)

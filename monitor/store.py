@@ -29,7 +29,6 @@ from monitor.models import (
 from monitor.types import Item, Severity, item_from_json
 
 RAW_BODIES_KEPT = 3
-CLOSED = ("cancelled", "expired", "withdrawn", "replaced")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +158,7 @@ class Store:
         query = select(ItemRow.key, ItemRow.data, ItemRow.revision, ItemRow.content_hash,
                        ItemRow.missing_runs, ItemRow.end_noted).where(ItemRow.source == source)
         if pending_only:
-            query = query.where(ItemRow.status.not_in(CLOSED), or_(
+            query = query.where(ItemRow.active.is_(True), or_(
                 ItemRow.missing_runs > 0, ItemRow.kind == "notam"))
         with self._session() as s:
             rows = s.execute(query).all()
@@ -173,7 +172,7 @@ class Store:
             return {}
         query = select(ItemRow.source, ItemRow.key, ItemRow.data, ItemRow.revision,
                        ItemRow.content_hash, ItemRow.missing_runs, ItemRow.end_noted).where(
-            ItemRow.source.in_(sources), ItemRow.status.not_in(CLOSED),
+            ItemRow.source.in_(sources), ItemRow.active.is_(True),
             or_(ItemRow.missing_runs > 0, ItemRow.kind == "notam"))
         found: dict[str, dict[str, Known]] = {}
         with self._session() as s:
@@ -192,8 +191,7 @@ class Store:
             return {r.name: _state_view(r) for r in s.scalars(select(SourceState))}
 
     def active_items(self, source: str | None = None) -> list[StoredItem]:
-        closed = ("cancelled", "expired", "withdrawn", "replaced")
-        query = select(ItemRow).where(ItemRow.status.not_in(closed))
+        query = select(ItemRow).where(ItemRow.active.is_(True))
         if source:
             query = query.where(ItemRow.source == source)
         with self._session() as s:
@@ -202,10 +200,9 @@ class Store:
                     for r in s.scalars(query.order_by(ItemRow.source, ItemRow.key))]
 
     def active_counts(self) -> dict[str, int]:
-        closed = ("cancelled", "expired", "withdrawn", "replaced")
         with self._session() as s:
             rows = s.execute(select(ItemRow.source, func.count()).where(
-                ItemRow.status.not_in(closed)).group_by(ItemRow.source)).all()
+                ItemRow.active.is_(True)).group_by(ItemRow.source)).all()
         return dict(rows)  # type: ignore[arg-type]
 
     def alerted_watchlists(self, source: str, key: str) -> set[str]:
@@ -217,38 +214,70 @@ class Store:
                 AlertRow.watchlist.is_not(None)).distinct())
             return {w for w in rows if w}
 
-    def other_active_sources(self, key: str, source: str) -> list[str]:
-        """Other sources that still report this key as active (then it is not all clear)."""
-        closed = ("cancelled", "expired", "withdrawn", "replaced")
+    def other_active_sources(self, key: str, source: str,
+                             statuses: Sequence[str] | None = None) -> list[str]:
+        """Other sources that still report this key as active (then it is not all clear);
+        with `statuses`, only those reporting one of them (a flight still cancelled)."""
+        query = select(ItemRow.source).where(ItemRow.key == key, ItemRow.source != source,
+                                             ItemRow.active.is_(True))
+        if statuses is not None:
+            query = query.where(ItemRow.status.in_(statuses))
         with self._session() as s:
-            return list(s.scalars(select(ItemRow.source).where(
-                ItemRow.key == key, ItemRow.source != source,
-                ItemRow.status.not_in(closed)).order_by(ItemRow.source)))
+            return list(s.scalars(query.order_by(ItemRow.source)))
 
     def twin_alert(self, watchlist: str, key: str, change: str, source: str,
-                   since: datetime) -> tuple[int, bool] | None:
-        """A recent alert to `watchlist` about the same key and change from another source:
-        (its id, whether it still has deliveries waiting)."""
+                   since: datetime, *, any_source: bool = False) -> tuple[int, bool] | None:
+        """A recent alert to `watchlist` about the same key and change from another source
+        (from any source, and any change, with `any_source`): (its id, whether it still has
+        deliveries waiting)."""
+        query = select(AlertRow.id).where(
+            AlertRow.watchlist == watchlist, AlertRow.item_key == key,
+            AlertRow.category == "item", AlertRow.created_at >= since)
+        if not any_source:
+            query = query.where(AlertRow.change == change, AlertRow.source != source)
         with self._session() as s:
-            row = s.execute(select(AlertRow.id).where(
-                AlertRow.watchlist == watchlist, AlertRow.item_key == key,
-                AlertRow.change == change, AlertRow.source != source,
-                AlertRow.category == "item", AlertRow.created_at >= since)
-                .order_by(AlertRow.id.desc()).limit(1)).first()
+            row = s.execute(query.order_by(AlertRow.id.desc()).limit(1)).first()
             if row is None:
                 return None
             waiting = s.scalar(select(func.count()).select_from(DeliveryRow).where(
                 DeliveryRow.alert_id == row[0], DeliveryRow.status == "pending")) or 0
             return row[0], waiting > 0
 
-    def summarised_watchlists(self, key: str) -> set[str]:
-        """Watchlists whose situation summary listed this item key."""
+    def recent_cancelled_flights(self, airline: str,
+                                 since: datetime) -> list[tuple[str, tuple[str, ...]]]:
+        """(key, airports) of flights of `airline` that turned cancelled since `since`."""
         with self._session() as s:
-            rows = s.execute(select(AlertRow.watchlist, AlertRow.data).where(
-                AlertRow.category == "summary")).all()
+            rows = s.execute(select(ItemRow.key, ItemRow.data).where(
+                ItemRow.kind == "flight", ItemRow.status == "cancelled",
+                ItemRow.changed_at >= since)).all()
+        found = []
+        for key, data in rows:
+            item = json.loads(data)
+            if airline in item.get("airlines", []):
+                found.append((key, tuple(item.get("airports", []))))
+        return found
+
+    def airline_warnings(self, airline: str) -> list[str]:
+        """Titles of the airline's own active advisories at warning or above."""
+        with self._session() as s:
+            rows = s.execute(select(ItemRow.data).where(
+                ItemRow.kind == "advisory", ItemRow.active.is_(True),
+                ItemRow.severity >= int(Severity.WARNING))).scalars().all()
+        return [item["title"] for item in map(json.loads, rows)
+                if airline in item.get("airlines", [])]
+
+    def summarised_watchlists(self, key: str) -> set[str]:
+        """Watchlists told about this key inside another message: a situation summary that
+        listed it, or a suspension alert that counted the flight."""
+        with self._session() as s:
+            rows = s.execute(select(AlertRow.watchlist, AlertRow.data).where(or_(
+                AlertRow.category == "summary",
+                AlertRow.item_key.like("% suspension")))).all()
         found = set()
         for watchlist, data in rows:
-            if any(e["item"]["key"] == key for e in json.loads(data).get("items", [])):
+            parsed = json.loads(data)
+            if (any(e["item"]["key"] == key for e in parsed.get("items", []))
+                    or key in parsed.get("flights", [])):
                 found.add(watchlist)
         return found
 
@@ -357,10 +386,11 @@ class Store:
             data = json.dumps(item.to_json(), ensure_ascii=False)
             if row is None:
                 row = ItemRow(source=record.source, key=item.key, first_seen_at=now,
-                              missing_runs=0, end_noted=False)
+                              missing_runs=0, end_noted=False, active=item.is_active)
                 s.add(row)
                 rows[item.key] = row
             row.kind, row.status, row.severity = item.kind, item.status, int(item.severity)
+            row.active = item.is_active
             row.content_hash, row.revision, row.data = item.content_hash, item.revision, data
             row.last_seen_at = now
             row.changed_at = now
@@ -521,14 +551,13 @@ class Store:
         """Drop history older than `before`: runs, finished deliveries, raw bodies, closed items
         and their alerts. Never an active item, an alert about one (an all-clear must still
         find its watchlists), a situation summary, or anything not yet delivered."""
-        closed = ("cancelled", "expired", "withdrawn", "replaced")
         counts: dict[str, int] = {}
         with self._session.begin() as s:
             counts["deliveries"] = s.execute(delete(DeliveryRow).where(
                 DeliveryRow.status.in_(("sent", "failed")),
                 DeliveryRow.created_at < before)).rowcount or 0
             unfinished = select(DeliveryRow.alert_id)
-            active = select(ItemRow.key).where(ItemRow.status.not_in(closed))
+            active = select(ItemRow.key).where(ItemRow.active.is_(True))
             counts["alerts"] = s.execute(delete(AlertRow).where(
                 AlertRow.created_at < before, AlertRow.category != "summary",
                 AlertRow.id.not_in(unfinished),
@@ -537,7 +566,7 @@ class Store:
             counts["raw_bodies"] = s.execute(delete(RawBody).where(
                 RawBody.fetched_at < before)).rowcount or 0
             counts["items"] = s.execute(delete(ItemRow).where(
-                ItemRow.status.in_(closed), ItemRow.changed_at < before)).rowcount or 0
+                ItemRow.active.is_(False), ItemRow.changed_at < before)).rowcount or 0
             s.execute(delete(Lease).where(Lease.expires_at < before))
         return counts
 

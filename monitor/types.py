@@ -42,6 +42,7 @@ class ItemKind(StrEnum):
 # Statuses after which an item is no longer a hazard (an all-clear when they are reached).
 CLOSED_STATUSES = frozenset({"cancelled", "expired", "withdrawn", "replaced"})
 NOTICE_STATUSES = frozenset({"active", *CLOSED_STATUSES})
+FLIGHT_DISRUPTED = frozenset({"cancelled", "cancelled_probable"})
 FLIGHT_STATUSES = frozenset({
     "scheduled", "delayed", "departed", "landed", "diverted",
     "cancelled", "cancelled_probable", "unknown",
@@ -56,10 +57,12 @@ class ChangeKind(StrEnum):
     EXPIRED = "expired"
     REINSTATED = "reinstated"
     ESTIMATED_END = "estimated_end"    # a NOTAM's EST end passed with no replacement seen
+    RESUMED = "resumed"                # a cancelled flight is scheduled again
 
     @property
     def is_all_clear(self) -> bool:
-        return self in (ChangeKind.WITHDRAWN, ChangeKind.CANCELLED, ChangeKind.EXPIRED)
+        return self in (ChangeKind.WITHDRAWN, ChangeKind.CANCELLED, ChangeKind.EXPIRED,
+                        ChangeKind.RESUMED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,10 @@ class Item:
 
     @property
     def is_active(self) -> bool:
+        """Still in view: a notice not closed; a flight not gone from the window (a cancelled
+        flight is very much in view: its status is the news)."""
+        if self.kind == ItemKind.FLIGHT:
+            return self.status != "withdrawn"
         return self.status not in CLOSED_STATUSES
 
 

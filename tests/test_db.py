@@ -102,3 +102,23 @@ def test_an_existing_database_upgrades_with_its_data(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT key, end_noted FROM items")).all() == [("k", 0)]
     engine.dispose()
+
+
+def test_upgrading_marks_closed_items_out_of_view(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    db.upgrade(url, "0003")
+    engine = db.make_engine(url)
+    rows = [("a", "notam", "active"), ("b", "notam", "withdrawn"), ("c", "flight", "cancelled"),
+            ("d", "flight", "withdrawn")]
+    with engine.begin() as conn:
+        for key, kind, status in rows:
+            conn.execute(text(
+                "INSERT INTO items (source, key, kind, status, severity, content_hash, revision, "
+                "data, first_seen_at, last_seen_at, changed_at, missing_runs) VALUES ('s', :k, "
+                ":kind, :st, 2, 'h', '', '{}', '2025-11-21 00:00:00', '2025-11-21 00:00:00', "
+                "'2025-11-21 00:00:00', 0)"), {"k": key, "kind": kind, "st": status})
+    db.upgrade(url)
+    with engine.connect() as conn:
+        active = dict(conn.execute(text("SELECT key, active FROM items")).all())
+    assert active == {"a": 1, "b": 0, "c": 1, "d": 0}
+    engine.dispose()

@@ -71,3 +71,12 @@ def test_a_flight_must_fly_a_watched_route_and_be_a_watched_airline() -> None:
 def test_fold_handles_accents_and_turkish_dotless_i() -> None:
     assert fold("Maiquetía") == "maiquetia"
     assert fold("KARAKAS İptal ı") == "karakas iptal i"
+
+
+def test_another_airlines_notice_does_not_concern_a_desk_naming_its_airlines() -> None:
+    notice = Item(source="av", kind="advisory", key="AV § Venezuela", title="Vuelos a Caracas",
+                  severity=Severity.WARNING, airlines=("AV",), airports=("SVMI",))
+    iberia = watch(airlines=frozenset({"IB"}), routes=[profile_route(parse_route("MAD-CCS"))])
+    assert match(iberia, notice) == []
+    anyone = watch(routes=[profile_route(parse_route("MAD-CCS"))])
+    assert match(anyone, notice) == ["route MAD-CCS arrives at SVMI (VE)"]
