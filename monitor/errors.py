@@ -22,10 +22,13 @@ class FetchError(MonitorError):
     """An upstream could not be read: network error, HTTP error, blocked, too large."""
 
     def __init__(self, message: str, *, source: str = "", url: str = "",
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, status: int | None = None,
+                 body: bytes = b"") -> None:
         self.source = source
         self.url = url
         self.retry_after = retry_after
+        self.status = status      # the HTTP status, when the server answered
+        self.body = body          # the start of an error body (a provider's error envelope)
         super().__init__(message)
 
 

@@ -20,6 +20,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 XML_TYPES = ("application/xml", "text/xml", "application/rss+xml", "application/atom+xml")
 
 _RETRY_STATUSES = {500, 502, 503, 504}
+ERROR_BODY = 4096   # how much of an error answer travels with the FetchError
 
 
 class HttpClient:
@@ -89,7 +90,8 @@ class HttpClient:
                 retry_after = _retry_after(response.headers.get("retry-after"))
                 retryable = response.status in _RETRY_STATUSES or response.status == 429
                 if not retryable or attempt >= self.retries:
-                    raise FetchError(_status_message(response), url=url, retry_after=retry_after)
+                    raise FetchError(_status_message(response), url=url, retry_after=retry_after,
+                                     status=response.status, body=response.body[:ERROR_BODY])
                 delay = retry_after if retry_after is not None else self._backoff(attempt)
             if delay > self.max_retry_after:
                 raise FetchError(f"server asked to retry after {delay:.0f}s", url=url,

@@ -155,3 +155,13 @@ JSON_VALUES = st.recursive(
 def test_arbitrary_records_either_parse_or_raise_parse_error(rows: list[Any]) -> None:
     with contextlib.suppress(ParseError):
         parse(json.dumps({"data": rows}).encode())
+
+
+def test_a_401_carries_the_providers_own_message(server: FixtureServer) -> None:
+    server.serve("/v1/flights", (FIXTURES / "error_401.json").read_bytes(), status=401,
+                 content_type="application/json")
+    with client() as http, pytest.raises(FetchError) as caught:
+        source(server.url("/v1"), access_key=KEY, direction="departures").fetch(
+            http, Validators(), now=NOW)
+    assert "HTTP 401" in str(caught.value)
+    assert "You have not supplied a valid API Access Key" in str(caught.value)

@@ -142,13 +142,29 @@ def _client_error(exc: FetchError, *, provider: str, source: str, url: str,
     """The shared client's error, named after the provider, with what its status means here."""
     text = str(exc)
     match = _HTTP_STATUS.match(text)
-    status = int(match.group(1)) if match else None
+    status = exc.status or (int(match.group(1)) if match else None)
     hint = (_HINTS_KEYED if keyed else _HINTS_OPEN).get(status or 0)
-    message = redact(f"{provider}: {text}" + (f" ({hint})" if hint else ""), secrets)
+    message = f"{provider}: {text}" + (f" ({hint})" if hint else "")
     retry_after = exc.retry_after
+    envelope = _envelope_of(exc.body, status)
+    if envelope is not None:
+        # The provider's own words (invalid key, plan restricted, quota) after the status.
+        message = f"{message}: {envelope.message}"
+        if envelope.quota:
+            retry_after = max(retry_after or 0.0, QUOTA_BACKOFF)
     if status == 429 and keyed and not retry_after:
         retry_after = QUOTA_BACKOFF   # no Retry-After: assume the plan's quota is spent
-    return FetchError(message, source=source or exc.source, url=url, retry_after=retry_after)
+    return FetchError(redact(message, secrets), source=source or exc.source, url=url,
+                      retry_after=retry_after, status=status)
+
+
+def _envelope_of(body: bytes, status: int | None) -> ProviderError | None:
+    if body[:1] not in (b"{", b"["):
+        return None
+    try:
+        return error_envelope(json.loads(body), status=status or 0)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _text(value: object) -> str:
