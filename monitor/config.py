@@ -294,6 +294,9 @@ def _validate(raw: dict[str, Any], label: str, path: Path, secrets: frozenset[st
             known = ", ".join(sorted(SOURCES))
             raise ConfigError(label, f"sources[{i}].kind",
                               f"unknown kind {kind!r} (known: {known})")
+        if not entry.get("url") and SOURCES[kind].default_url is None:
+            raise ConfigError(label, f"sources[{i}].url",
+                              f"missing (kind {kind} has no default url)")
         common = {k: v for k, v in entry.items() if k in _SOURCE_KEYS}
         extra = {k: v for k, v in entry.items() if k not in _SOURCE_KEYS}
         if "options" in extra:

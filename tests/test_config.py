@@ -103,6 +103,8 @@ BROKEN = [
      "unknown kind 'nope' (known: "),
     ("missing kind", '[[sources]]\nname = "a"', "sources[0].kind", "missing"),
     ("missing name", '[[sources]]\nkind = "faa_prn"', "sources[0].name", "missing"),
+    ("missing url", '[[sources]]\nname = "tap"\nkind = "airline_page"\nselector = "main"\n'
+     'airline = "TP"', "sources[0].url", "no default url"),
     ("unknown kind option", '[[sources]]\nname = "a"\nkind = "faa_prn"\ncolour = "red"',
      "sources[0].colour", "unknown key"),
     ("kind option wrong type", '[[sources]]\nname = "a"\nkind = "faa_prn"\ncountries = 5',
