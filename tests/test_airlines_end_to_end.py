@@ -114,6 +114,14 @@ def test_a_cancellation_backed_by_the_airline_notice_is_one_suspension_alert(des
     sweep(rt)
     assert titles(hook) == []
 
+    # The suspension is extended ("hasta el 15 de enero"): an update of the same notice.
+    server.serve("/avianca", fixture_bytes("airline_page", "avianca_2_extended.html"))
+    run_source(rt, "avianca-page")
+    sweep(rt)
+    [extended] = titles(hook)
+    assert extended.startswith("[WARNING] AV § Vuelos desde y hacia Venezuela: updated")
+    hook.clear()
+
     # The flight operates again: an all-clear to the desk that heard of the suspension.
     server.serve("/eldorado/departures", board(AV70="ONT"), content_type="application/json")
     run_source(rt, "bog-board")
