@@ -1,8 +1,9 @@
 """`monitor demo`: a bundled SYNTHETIC timeline replayed offline through the real pipeline.
 
-A local HTTP server on 127.0.0.1 plays the FAA and EASA sites, a local webhook plays the travel
-desk and the operators, and each step of `demo_data/timeline.toml` runs every source through
-fetch, parse, diff, match, the SQLite store and Apprise, exactly as `monitor once` would.
+A local HTTP server on 127.0.0.1 plays the FAA and EASA sites, the airlines' notice pages and
+Bogotá El Dorado's departures board; a local webhook plays the travel desk and the operators.
+Each step of `demo_data/timeline.toml` runs every source through fetch, parse, diff, match, the
+SQLite store and Apprise, exactly as `monitor once` would.
 """
 
 from __future__ import annotations
@@ -32,19 +33,22 @@ from monitor.logs import log
 
 POLL_GAP = timedelta(hours=1)       # between the polls of one step ("two hourly polls")
 DELIVERY_WAIT = 5.0                 # seconds to wait for an expected notification
-# Pacing in step_delay units: about a minute for the bundled timeline at the default delay.
-PAUSE_PER_MESSAGE = 2
-PAUSE_AFTER_STEP = 4
+# Pacing in step_delay units: about a minute for the bundled timeline at the default delay
+# (15 steps, 16 notifications).
+PAUSE_PER_MESSAGE = 1.5
+PAUSE_AFTER_STEP = 1.5
 WIDTH = 100
-ROUTE_PREFIX = "route:"
+ROUTE_PREFIX = "route:"      # "route:<name>": the URL of one route of the local server
+SITE_PREFIX = "site:"        # "site:/path": a base URL on the local server (kinds that add paths)
 
 BANNER = """\
 airspace-monitor demo: SYNTHETIC data
   A replay of a made-up timeline modelled on the Venezuela airspace warnings of
-  Nov 2025 - Feb 2026. Every page, bulletin and date below is SYNTHETIC: served by
-  this demo from 127.0.0.1, not fetched from the FAA or EASA, and not a record of
-  what they published. The pipeline itself is the real one: parse, diff, match the
-  {watchlist} watchlist, SQLite store, Apprise delivery to a local webhook.
+  Nov 2025 - Feb 2026. Every page, bulletin, airline notice, flight and date below
+  is SYNTHETIC: served by this demo from 127.0.0.1, not fetched from the FAA, EASA,
+  the airlines or the airport, and not a record of what they published. The pipeline
+  itself is the real one: parse, diff, match the {watchlist} watchlist, SQLite store,
+  Apprise delivery to a local webhook.
 """
 
 FOOTER = """\
@@ -188,7 +192,7 @@ def _play_steps(config_path: Path, steps: Sequence[Step], site: _Site, inbox: _I
                 out.write(f"  !! expected on {expected.channel}: {expected.title}... "
                           f"(did not arrive)\n")
             if step.note:
-                out.write(f"  ({step.note})\n")
+                out.write(_wrap(f"({step.note})", "  ", "   "))
             if not messages and not step.note:
                 out.write("  (no notification)\n")
             out.write("\n")
@@ -302,6 +306,8 @@ def _write_config(folder: Path, site: _Site, inbox: _Inbox, sources: Sequence[Ma
                 continue
             if isinstance(value, str) and value.startswith(ROUTE_PREFIX):
                 value = site.url(value.removeprefix(ROUTE_PREFIX))
+            elif isinstance(value, str) and value.startswith(SITE_PREFIX):
+                value = site.base_url() + value.removeprefix(SITE_PREFIX)
             lines.append(f"{key} = {_toml(value)}")
         lines.append("")
     for watch in watchlists:
@@ -328,7 +334,7 @@ def _toml(value: Any) -> str:
 # -- the local sites -------------------------------------------------------------------------
 
 class _Site:
-    """The FAA and EASA stand-ins: serves each route's current body, with an ETag."""
+    """The stand-in for every upstream: serves each route's current body, with an ETag."""
 
     def __init__(self, timeline: Timeline) -> None:
         self._timeline = timeline
@@ -351,7 +357,10 @@ class _Site:
     def url(self, route: str) -> str:
         if route not in self._timeline.routes:
             raise MonitorError(f"demo timeline: unknown route '{route}'")
-        return f"http://127.0.0.1:{self._httpd.server_port}{self._timeline.routes[route].path}"
+        return self.base_url() + self._timeline.routes[route].path
+
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_port}"
 
     def apply(self, step: Step) -> None:
         with self._lock:

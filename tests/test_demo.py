@@ -13,34 +13,94 @@ from monitor.demo import Expected, Step, load_timeline, play, run_demo
 from monitor.logs import log
 from monitor.sources import SOURCES
 
+# Each step's headline (its start) and the notification titles it must print, in story order.
+STORY = [
+    ("2025-11-20 12:00Z  The monitor starts", []),
+    ("2025-11-21 17:43Z  FAA publishes KICZ A0012/25 (advisory, Maiquetía FIR)", [
+        "-> desk: [WARNING] KICZ A0012/25: Security - United States of America Advisory"]),
+    ("2025-11-22 11:00Z  Avianca's travel-alerts page", [
+        "-> desk: [WARNING] AV § Vuelos desde y hacia Venezuela: AV: Suspension of flights to "
+        "Caracas"]),
+    ("2025-11-22 12:00Z  Bogotá El Dorado's departures board", [
+        "-> desk: [WARNING] AV BOG-CCS suspension: AV suspended BOG-CCS (2 flight(s) cancelled)",
+        "(Two cancellations and Avianca's own notice agree: one suspension alert"]),
+    ("2025-11-22 18:30Z  Gol (in Portuguese", [
+        "-> desk: [WARNING] G3 § Voos para Caracas: G3: Suspension of flights to Caracas",
+        "-> desk: [WARNING] TP § Voos de e para Caracas: TP: Cancellation of flights to Caracas"]),
+    ("2025-11-24 08:00Z  Iberia suspends Madrid - Caracas", [
+        "-> desk: [WARNING] IB § Vuelos Madrid - Caracas: IB: Suspension of flights to Caracas"]),
+    ("2025-12-01 12:00Z  Iberia edits the same notice", [
+        "-> desk: [WARNING] IB § Vuelos Madrid - Caracas: updated: IB: Suspension of flights"]),
+    ("2026-01-03 06:00Z  EASA issues CZIB 2026-01", [
+        "-> desk: [WARNING] CZIB 142977: CZIB 2026-01: Venezuela"]),
+    ("2026-01-06 09:00Z  EASA's CZIB export answers HTTP 503", [
+        "-> ops: [WARNING] health easa-czib: source easa-czib is failing"]),
+    ("2026-01-09 15:40Z  EASA is back", [
+        "-> desk: [WARNING] CZIB 142977: updated: CZIB 2026-01-R1",
+        "-> ops: [INFO] health easa-czib: source easa-czib recovered"]),
+    ("2026-01-30 12:00Z  Morning in Bogotá", [
+        "-> desk: [WARNING] AV BOG-CCS suspension: AV suspended BOG-CCS (2 flight(s) cancelled)"]),
+    ("2026-01-30 20:00Z  Venezuelan airspace is to reopen", [
+        "-> desk: [INFO] AV § Vuelos desde y hacia Venezuela: withdrawn: AV: Resumption of "
+        "flights to",
+        "-> desk: [INFO] AV72 2026-01-30: BOG-CCS 2026-01-30: scheduled (was cancelled)"]),
+    ("2026-02-16 09:45Z  EASA withdraws CZIB 2026-01-R1", [
+        "-> desk: [INFO] CZIB 142977: withdrawn"]),
+    ("2026-02-20 00:00Z  FAA removes the Venezuela section", [
+        "(No all-clear yet: an item is withdrawn only after two successful reads without it.)"]),
+    ("2026-02-20 01:00Z  Next hourly poll", ["-> desk: [INFO] KICZ A0012/25: withdrawn"]),
+]
 
-def test_the_demo_tells_the_whole_synthetic_story_and_exits_0() -> None:
+
+@pytest.fixture(scope="module")
+def story() -> str:
+    """The whole bundled demo, played once for the tests that read its story."""
+    out = io.StringIO()
+    assert run_demo(out, step_delay=0) == 0
+    return out.getvalue()
+
+
+def test_the_demo_tells_the_whole_synthetic_story_and_exits_0(story: str) -> None:
+    assert story.startswith("airspace-monitor demo: SYNTHETIC data")
+    assert "SYNTHETIC demo data" in story.splitlines()[-2]
+    steps = _steps_of(story, [headline for headline, _ in STORY])
+    for (headline, lines), printed in zip(STORY, steps, strict=True):
+        # Within a step, notifications may arrive in either order.
+        missing = [line for line in lines if line not in printed]
+        assert not missing, (headline, missing, printed)
+    assert story.count("\n  -> ") == 16
+    assert "The latam-desk Atom feed (`monitor feed latam-desk`) now lists 14 alert(s)." in story
+    assert "Done: 15 step(s), 16 notification(s) delivered, all as expected." in story
+    assert '"event"' not in story  # the pipeline's JSON log stays out of the story
+
+
+def test_cancelled_flights_reach_the_desk_as_one_suspension_alert_not_one_per_flight(
+        story: str) -> None:
+    titles = [line.strip() for line in story.splitlines() if "-> desk: " in line]
+    assert [t for t in titles if "AV BOG-CCS suspension" in t] == [
+        "-> desk: [WARNING] AV BOG-CCS suspension: AV suspended BOG-CCS "
+        "(2 flight(s) cancelled)"] * 2
+    # No alert per cancelled flight, and none for an airline the desk does not watch (4C).
+    assert not [t for t in titles if t.startswith(("-> desk: [WARNING] AV70",
+                                                   "-> desk: [WARNING] AV72",
+                                                   "-> desk: [WARNING] 4C"))]
+    # The reinstated flight is an all-clear to the desk that heard of the suspension.
+    assert [t for t in titles if t.startswith("-> desk: [INFO] AV72 ")] == [
+        "-> desk: [INFO] AV72 2026-01-30: BOG-CCS 2026-01-30: scheduled (was cancelled)"]
+
+
+def test_without_the_airline_and_flight_kinds_the_faa_and_easa_story_still_plays(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(SOURCES, "airline_page")
+    monkeypatch.delitem(SOURCES, "eldorado")
     out = io.StringIO()
 
     assert run_demo(out, step_delay=0) == 0
 
     text = out.getvalue()
-    assert text.startswith("airspace-monitor demo: SYNTHETIC data")
-    assert "SYNTHETIC demo data" in text.splitlines()[-2]
-    story = [
-        "2025-11-21 17:43Z  FAA publishes KICZ A0012/25 (advisory, Maiquetía FIR)",
-        "-> desk: [WARNING] KICZ A0012/25: Security - United States of America Advisory",
-        "-> desk: [WARNING] CZIB 142977: CZIB 2026-01: Venezuela",
-        "-> ops: [WARNING] health easa-czib: source easa-czib is failing",
-        "-> desk: [WARNING] CZIB 142977: updated: CZIB 2026-01-R1",
-        "-> ops: [INFO] health easa-czib: source easa-czib recovered",
-        "-> desk: [INFO] CZIB 142977: withdrawn",
-        "(No all-clear yet: an item is withdrawn only after two successful reads without it.)",
-        "-> desk: [INFO] KICZ A0012/25: withdrawn",
-        "The latam-desk Atom feed (`monitor feed latam-desk`) now lists 5 alert(s).",
-        "Done: 8 step(s), 7 notification(s) delivered, all as expected.",
-    ]
-    positions = [text.find(line) for line in story]
-    assert -1 not in positions, [line for line, at in zip(story, positions, strict=True)
-                                 if at == -1]
-    # The CZIB revision and the recovery arrive in the same step, in either order.
-    assert positions[:3] == sorted(positions[:3]) and positions[6:] == sorted(positions[6:])
-    assert '"event"' not in text  # the pipeline's JSON log stays out of the story
+    assert "Done: 8 step(s), 7 notification(s) delivered, all as expected." in text
+    assert "Avianca's travel-alerts page" not in text
+    assert "suspension" not in text
 
 
 def test_a_shortened_demo_plays_only_the_first_steps_and_restores_the_log() -> None:
@@ -104,5 +164,17 @@ def test_the_bundled_timeline_uses_known_routes_kinds_and_channels() -> None:
     assert [w["name"] for w in timeline.watchlists] == ["latam-desk"]
     for step in timeline.steps:
         assert step.at.tzinfo is not None
+        # pyproject's package data ships demo_data/*/*: bodies sit one folder deep.
+        assert all(body.count("/") == 1 for body in step.serve.values()), step.headline
         assert all(e.channel in ("desk", "ops") for e in step.expect), step.headline
     assert [s.at for s in timeline.steps] == sorted(s.at for s in timeline.steps)
+
+
+def _steps_of(text: str, headlines: list[str]) -> list[str]:
+    """The printed text of each step, found by its headline, in order."""
+    starts: list[int] = []
+    for headline in headlines:
+        at = text.find(headline, starts[-1] + 1 if starts else 0)
+        assert at != -1, f"step not printed (or out of order): {headline}"
+        starts.append(at)
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
