@@ -51,17 +51,17 @@ def match(watch: Watch, item: Item, *, ignore_severity: bool = False) -> list[st
         return _match_flight(watch, item)
     if item.airlines and watch.airlines and not watch.airlines.intersection(item.airlines):
         return []  # another airline's notice: a desk that names its airlines is not told
-    reasons: list[str] = []
-    for profile in watch.routes:
-        reasons.extend(route_reasons(profile, item))
+    # The watchlist's own selectors first (short, exact), then what the route geometry found.
+    reasons = [f"airline {c}" for c in item.airlines if c in watch.airlines]
     reasons += [f"FIR {c}" for c in item.firs if c in watch.firs]
     reasons += [f"airport {c}" for c in item.airports if c in watch.airports]
     reasons += [f"country {c}" for c in item.countries if c in watch.countries]
-    reasons += [f"airline {c}" for c in item.airlines if c in watch.airlines]
     if watch._keyword_patterns:
         text = fold(f"{item.title}\n{item.body}")
         reasons += [f"keyword {k}" for k, p in zip(watch.keywords, watch._keyword_patterns,
                                                     strict=True) if p.search(text)]
+    for profile in watch.routes:
+        reasons.extend(route_reasons(profile, item))
     return list(dict.fromkeys(reasons))
 
 

@@ -120,7 +120,7 @@ def _block(view: AlertView, fmt: str, *, heading: bool) -> str:
     lines: list[tuple[str, str]] = [
         ("Watchlist", view.watchlist or "-"),
         ("Change", change.lower() + _replaces(item)),
-        ("Why", "; ".join(reasons) or "-"),
+        ("Why", _why(reasons)),
         ("Valid", _validity(item)),
         ("Source", ", ".join(view.data.get("sources") or [view.source])),
     ]
@@ -138,7 +138,7 @@ def _summary_body(view: AlertView, fmt: str) -> str:
     for entry in entries[:DIGEST_TOP]:
         item = entry["item"]
         sev = item["severity"].upper()
-        lines = [("Why", "; ".join(entry.get("reasons") or []) or "-"),
+        lines = [("Why", _why(entry.get("reasons") or [])),
                  ("Valid", _validity(item)), ("Source", item["source"])]
         if item.get("url"):
             lines.append(("Link", item["url"]))
@@ -154,6 +154,18 @@ def _plain_body(view: AlertView, fmt: str) -> str:
     lines = [(k.replace("_", " ").capitalize(), str(v)) for k, v in view.data.items()
              if k != "message" and v not in (None, "")]
     return _join([_para(message, fmt), _section("", lines, fmt)], fmt)
+
+
+WHY_SHOWN = 4
+
+
+def _why(reasons: Sequence[str]) -> str:
+    """The reasons a desk reads at a glance; a long list keeps its first few."""
+    if not reasons:
+        return "-"
+    shown = "; ".join(reasons[:WHY_SHOWN])
+    more = len(reasons) - WHY_SHOWN
+    return f"{shown}; and {more} more" if more > 0 else shown
 
 
 def _validity(item: Mapping[str, Any]) -> str:
