@@ -70,6 +70,10 @@ FIXTURES: dict[str, FixtureSet] = {
                               setups={"": Setup(options={"airport": "SVMI"})}),
     "eldorado": FixtureSet(source="eldorado", pattern="*.json",
                            setups={"": Setup(options={"cities": ["CCS"]})}),
+    "faa_notam_search": FixtureSet(source="faa-notam-search", pattern="*.json",
+                                   failing=("error.json",)),
+    "faa_notam_api": FixtureSet(source="faa-notam-api", pattern="*.json"),
+    "faa_nms": FixtureSet(source="faa-nms", pattern="*.json", failing=("token.json",)),
 }
 
 

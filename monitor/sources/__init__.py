@@ -8,6 +8,9 @@ from monitor.sources.aviationstack import AviationStack
 from monitor.sources.base import Source
 from monitor.sources.easa_czib import EasaCzib
 from monitor.sources.eldorado import ElDorado
+from monitor.sources.faa_nms import FaaNms
+from monitor.sources.faa_notam_api import FaaNotamApi
+from monitor.sources.faa_notam_search import FaaNotamSearch
 from monitor.sources.faa_prn import FaaPrn
 from monitor.sources.flightaware import FlightAware
 from monitor.sources.zendesk_article import ZendeskArticle
@@ -15,6 +18,9 @@ from monitor.sources.zendesk_article import ZendeskArticle
 SOURCES: dict[str, type[Source]] = {cls.kind: cls for cls in (
     FaaPrn,
     EasaCzib,
+    FaaNotamSearch,
+    FaaNotamApi,
+    FaaNms,
     AirlinePage,
     ZendeskArticle,
     AeroDataBox,
