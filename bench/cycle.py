@@ -195,7 +195,8 @@ def soak(cycles: int, work: Path) -> None:
     job body: run_source then sweep)."""
     sys.path.insert(0, str(ROOT))
     from monitor import service
-    from monitor.pipeline import run_source, sweep
+    from monitor.outbox import sweep
+    from monitor.pipeline import run_source
 
     folder = Path(tempfile.mkdtemp(prefix="soak-", dir=work))
     pages = Pages(10)

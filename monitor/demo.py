@@ -165,7 +165,8 @@ def _play_steps(config_path: Path, steps: Sequence[Step], site: _Site, inbox: _I
                 out: TextIO, *, step_delay: float, delivery_wait: float) -> tuple[int, int]:
     from monitor import service
     from monitor.config import load_config
-    from monitor.pipeline import run_source, sweep
+    from monitor.outbox import sweep
+    from monitor.pipeline import run_source
 
     config = load_config(config_path, env={})
     rt = service.open_runtime(config, announce=False)

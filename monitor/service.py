@@ -36,7 +36,7 @@ def open_store(config: Config, *, migrate: bool = True) -> Any:
 
 def open_runtime(config: Config, *, migrate: bool = True, announce: bool = True) -> Any:
     from monitor.http import HttpClient
-    from monitor.pipeline import Runtime, build_sources, build_watches
+    from monitor.runtime import Runtime, build_sources, build_watches
 
     store = open_store(config, migrate=migrate)
     settings = config.monitor
@@ -60,7 +60,8 @@ def close_runtime(rt: Any) -> None:
 
 def once(config: Config, names: list[str]) -> int:
     """Run the named (default: all enabled) sources once, deliver what is due. Exit code."""
-    from monitor.pipeline import run_many, sweep
+    from monitor.outbox import sweep
+    from monitor.pipeline import run_many
 
     unknown = [n for n in names if n not in config.sources]
     if unknown:
@@ -86,7 +87,8 @@ def once(config: Config, names: list[str]) -> int:
 
 def serve(config: Config, stop: threading.Event | None = None) -> None:
     """`monitor run`: the scheduler in the foreground until a signal (or `stop`)."""
-    from monitor.pipeline import check_stale, run_source, sweep
+    from monitor.outbox import sweep
+    from monitor.pipeline import check_stale, run_source
     from monitor.scheduler import run_forever
 
     rt = open_runtime(config)
@@ -164,7 +166,7 @@ class WatchlistStatus:
 def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
     from alerts.match import match
     from monitor.health import health_of
-    from monitor.pipeline import build_sources, build_watches
+    from monitor.runtime import build_sources, build_watches
 
     now = now or datetime.now(UTC)
     store = open_store(config)
@@ -218,7 +220,7 @@ def alerts(config: Config, since: timedelta, watchlist: str | None,
 
 def notify_test(config: Config, channel: str | None) -> list[tuple[str, bool, str]]:
     """Send a test message to one channel (or all enabled ones) right now, through the outbox."""
-    from monitor.pipeline import sweep
+    from monitor.outbox import sweep
     from monitor.store import NewAlert
     from monitor.types import Severity
 
@@ -250,7 +252,7 @@ def notify_test(config: Config, channel: str | None) -> list[tuple[str, bool, st
 def record(config: Config, name: str, out: Path, now: datetime | None = None) -> list[Path]:
     """Fetch one source live and save the raw bodies, for building fixtures."""
     from monitor.http import HttpClient
-    from monitor.pipeline import build_sources
+    from monitor.runtime import build_sources
     from monitor.sources.base import Validators
 
     if name not in config.sources:
@@ -367,7 +369,7 @@ def route(config: Config, text: str) -> list[dict[str, Any]]:
     """`monitor route`: active items affecting a route now, highest severity first."""
     from alerts.match import Watch, match
     from alerts.routes import parse_route, profile_route
-    from monitor.pipeline import FIR_COUNTRIES, fir_boundaries
+    from monitor.runtime import FIR_COUNTRIES, fir_boundaries
     from monitor.types import Severity
 
     try:

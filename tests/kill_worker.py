@@ -11,7 +11,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from monitor import service
-from monitor.pipeline import run_source, sweep
+from monitor.outbox import sweep
+from monitor.pipeline import run_source
 
 
 def main() -> None:

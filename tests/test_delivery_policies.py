@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor import service
-from monitor.pipeline import Runtime, run_source, sweep
+from monitor.outbox import sweep
+from monitor.pipeline import run_source
+from monitor.runtime import Runtime
 from tests.conftest import fixture_bytes
 from tests.servers import FixtureServer, Webhook
 

@@ -12,7 +12,9 @@ from alerts.feed import FeedEntry, render_atom
 from monitor import service
 from monitor.config import Config
 from monitor.errors import UsageError
-from monitor.pipeline import Runtime, run_source, sweep
+from monitor.outbox import sweep
+from monitor.pipeline import run_source
+from monitor.runtime import Runtime
 from monitor.types import Severity
 from tests.conftest import fixture_bytes
 from tests.servers import FixtureServer, Webhook

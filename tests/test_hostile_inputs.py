@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from monitor import service
-from monitor.pipeline import run_source, sweep
+from monitor.outbox import sweep
+from monitor.pipeline import run_source
 from tests.conftest import fixture_bytes
 from tests.servers import FixtureServer, Webhook
 

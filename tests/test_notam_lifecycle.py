@@ -14,7 +14,9 @@ from urllib.parse import parse_qs
 import pytest
 
 from monitor import service
-from monitor.pipeline import Runtime, run_source, sweep
+from monitor.outbox import sweep
+from monitor.pipeline import run_source
+from monitor.runtime import Runtime
 from monitor.store import Store
 from tests.servers import FixtureServer, Webhook
 

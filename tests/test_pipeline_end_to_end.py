@@ -201,7 +201,7 @@ def test_a_failed_delivery_is_retried_later_and_sent_once(setup, tmp_path) -> No
     store.close()
     from datetime import UTC, datetime, timedelta
 
-    from monitor.pipeline import sweep
+    from monitor.outbox import sweep
 
     rt = service.open_runtime(config, announce=False)
     rt.clock = lambda: datetime.now(UTC) + timedelta(minutes=5)

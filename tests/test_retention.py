@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor import service
-from monitor.pipeline import run_source, sweep
+from monitor.outbox import sweep
+from monitor.pipeline import run_source
 from tests.conftest import fixture_bytes
 from tests.servers import FixtureServer, Webhook
 

@@ -1,0 +1,87 @@
+"""What a run needs, built once from the configuration: sources, watches, the shared clients."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from alerts.deliver import send
+from alerts.match import Watch
+from alerts.routes import FirBoundaries
+from monitor.config import Config
+from monitor.countries import FIRS
+from monitor.sources import source_class
+from monitor.sources.base import Http, Source
+from monitor.store import Store
+
+
+@dataclass
+class Runtime:
+    """What a run needs: configuration, the store, the HTTP client and the prepared watches."""
+
+    config: Config
+    store: Store
+    http: Http
+    sources: dict[str, Source]
+    watches: dict[str, Watch]
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    send: Callable[..., object] = send
+
+    def channels_for(self, names: Iterable[str]) -> list[str]:
+        """Only enabled channels get outbox rows; alerts for the others are stored and logged."""
+        return [n for n in names if n in self.config.channels and self.config.channels[n].enabled]
+
+
+
+def build_sources(config: Config) -> tuple[dict[str, Source], dict[str, str]]:
+    """Instantiate enabled sources; those that cannot run as configured are set aside."""
+    ready: dict[str, Source] = {}
+    disabled: dict[str, str] = {}
+    for cfg in config.sources.values():
+        if not cfg.enabled:
+            continue
+        source = source_class(cfg.kind)(cfg.name, cfg.url, cfg.options)
+        reason = source.disabled_reason()
+        if reason:
+            disabled[cfg.name] = reason
+        else:
+            ready[cfg.name] = source
+    return ready, disabled
+
+
+# FIRs whose states the ICAO prefix alone does not tell (e.g. TNCF: CW, AW and BQ).
+FIR_COUNTRIES = {code: fir.countries for code, fir in FIRS.items()}
+
+
+def fir_boundaries(config: Config) -> FirBoundaries | None:
+    """The `[geo] fir_boundaries` polygons, when configured (validated at config load)."""
+    from alerts.routes import load_fir_boundaries
+
+    if not config.geo.fir_boundaries:
+        return None
+    path = config.path.parent / config.geo.fir_boundaries
+    return load_fir_boundaries(json.loads(path.read_text(encoding="utf-8")))
+
+
+def build_watches(config: Config) -> dict[str, Watch]:
+    from alerts.airports import resolve_airport
+    from alerts.routes import parse_route, profile_route
+
+    firs = fir_boundaries(config)
+    watches = {}
+    for w in config.watchlists.values():
+        routes = [profile_route(parse_route(r if isinstance(r, str) else
+                                            r.model_dump(exclude_none=True)), firs,
+                                fir_countries=FIR_COUNTRIES)
+                  for r in w.routes]
+        watches[w.name] = Watch(
+            name=w.name, min_severity=w.min_severity, routes=routes,
+            airlines=frozenset(w.airlines), firs=frozenset(w.firs),
+            airports=frozenset(resolve_airport(a).icao for a in w.airports),
+            countries=frozenset(w.countries), keywords=tuple(w.keywords))
+    return watches
