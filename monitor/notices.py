@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import CData
 
 from monitor import countries, lexicon
@@ -50,7 +51,10 @@ class Section:
 
 def soup(body: bytes | str) -> BeautifulSoup:
     """Parse HTML leniently (lxml), whatever the declared encoding."""
-    return BeautifulSoup(body, "lxml")
+    with warnings.catch_warnings():
+        # A page that looks like XML is still read as HTML: the selector decides, not bs4.
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(body, "lxml")
 
 
 def sections(region: Tag, heading_selector: str) -> list[Section]:
