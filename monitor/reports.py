@@ -32,6 +32,10 @@ def print_status(report: dict[str, Any]) -> None:
     for w in report["watchlists"]:
         watch.add_row(w["name"], str(w["active_items"]), w["highest_severity"] or "-")
     console.print(watch)
+    if report.get("unreliable_sources"):
+        console.print(f"[yellow]Not a full picture:[/] {', '.join(report['unreliable_sources'])} "
+                      "failing, stale or never read; their hazards are missing above.",
+                      highlight=False)
 
 
 def print_alerts(rows: list[dict[str, Any]]) -> None:

@@ -193,8 +193,12 @@ def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
             top = max((i.severity for i in hits), default=None)
             watchlists.append(WatchlistStatus(name, len(hits), top.label if top is not None
                                               else None, sorted({i.key for i in hits})))
+        # Zero matches only mean "all clear" when every enabled source has been read lately.
+        unreliable = sorted(s.name for s in sources
+                            if s.enabled and s.health in ("failing", "stale", "never"))
         return {"sources": [s.__dict__ for s in sources],
                 "watchlists": [w.__dict__ for w in watchlists],
+                "unreliable_sources": unreliable,
                 "deliveries": store.delivery_counts()}
     finally:
         store.close()

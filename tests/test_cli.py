@@ -136,6 +136,7 @@ def test_db_upgrade_then_once_status_and_alerts(config_file: Path, webhook: Webh
     status = json.loads(monitor(*args, "status", "--json", env=env).stdout)
     health = {s["name"]: s["health"] for s in status["sources"]}
     assert health == {"faa-prn": "ok", "easa-czib": "ok"}
+    assert status["unreliable_sources"] == []
     [watch] = status["watchlists"]
     assert watch["highest_severity"] == "warning" and "KICZ A0012/25" in watch["keys"]
     assert "faa-prn" in monitor(*args, "status", env=env).stdout  # the human table
@@ -158,6 +159,8 @@ def test_once_exits_1_when_a_source_fails(config_file: Path, server: FixtureServ
     server.serve(PRN, "gone", status=404, content_type="text/plain")
     proc = monitor("--config", str(config_file), "once", "faa-prn")
     assert proc.returncode == 1
+    status = monitor("--config", str(config_file), "status")
+    assert "Not a full picture" in status.stdout and "faa-prn" in status.stdout
     run = json.loads(next(line for line in proc.stdout.splitlines() if "source.run" in line))
     assert run["status"] == "failed" and run["error"].startswith("HTTP 404")
 
