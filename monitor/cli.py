@@ -117,11 +117,8 @@ def parse(kind: str, file: Path, settings: tuple[str, ...], extras: tuple[str, .
     """Parse a saved response body offline; print one item JSON object per line."""
     from monitor import service
 
-    items = service.parse_file(kind, file, list(settings), list(extras))
-    out = sys.stdout
-    for item in items:
-        out.write(json.dumps(item.to_json(), ensure_ascii=False))
-        out.write("\n")
+    for text in service.parse_file_json(kind, file, list(settings), list(extras)):
+        sys.stdout.write(text)
 
 
 @cli.command("route")

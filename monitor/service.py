@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -349,6 +351,118 @@ def parse_file(kind: str, path: Path, settings: list[str],
     source = cls(source_name, None if cls.default_url else f"file://{path.resolve()}",
                  parsed_options)
     return source.parse(body, url=source.url, extra=extra)
+
+
+def parse_file_json(kind: str, path: Path, settings: list[str],
+                    extras: list[str]) -> Iterable[str]:
+    """`monitor parse`: `parse_file`'s items as JSON text, one object per line, in pieces.
+
+    The text is `json.dumps(item.to_json(), ensure_ascii=False)`'s. Every item is made
+    before the first piece is given, so a failure prints nothing. A large NOTAM file is
+    parsed on two processes where the machine allows (`_notam_json`).
+    """
+    if kind != "notam":
+        return _json_pieces(parse_file(kind, path, settings, extras))
+    return _notam_json(path, source="notam")
+
+
+# A NOTAM file from this size is worth a second process (a fork costs milliseconds; a MB of
+# NOTAMs, some 5,000 of them, about 0.15 s).
+NOTAM_FORK_AT = 1_000_000
+_PIECE = 2_000  # items per piece of printed text
+
+
+def _notam_json(path: Path, *, source: str) -> Iterable[str]:
+    """The item JSON lines of a NOTAM file; a forked child parses its second half.
+
+    The child sends its lines down a pipe while the parent parses the first half. If either
+    half fails in any way, the whole file is parsed again in this process, so an error (a
+    ParseError naming the NOTAM by its number in the file) is raised as one process raises it.
+    """
+    from monitor.notam import cut_notam_file, iter_notam_items
+
+    text = _read(path).decode("utf-8", errors="replace")
+    if len(text) < NOTAM_FORK_AT or not _spare_core():
+        return _json_pieces(iter_notam_items(text, source=source))
+    import contextlib
+    import fcntl  # (where os.fork exists, so does fcntl)
+    import os
+    import signal
+    first, *rest = cut_notam_file(text, 2)
+    del text  # the pieces hold it
+    if not rest:
+        return _json_pieces(iter_notam_items(first, source=source))
+    second = rest[0]
+    reader, writer = os.pipe()
+    with contextlib.suppress(AttributeError, OSError):  # Linux: 1 MiB, not 64 KiB, a write
+        fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the command line, never flushes its stdout
+        code = 1
+        try:
+            os.close(reader)
+            encoded = [piece.encode("utf-8", "surrogatepass")
+                       for piece in _json_pieces(iter_notam_items(second, source=source))]
+            with open(writer, "wb") as pipe:
+                pipe.writelines(encoded)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    lines: list[str] | None = None
+    with open(reader, "rb") as pipe:
+        try:
+            lines = _json_pieces(iter_notam_items(first, source=source))
+            data = pipe.read()
+        except Exception:
+            os.kill(pid, signal.SIGKILL)
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)
+            raise
+        finally:
+            _, status = os.waitpid(pid, 0)
+    if lines is None or status != 0:  # the pieces' own errors would number NOTAMs wrongly
+        return _json_pieces(iter_notam_items(first + second, source=source))
+    return itertools.chain(lines, _decoded_pieces(data))
+
+
+def _spare_core() -> bool:
+    """A forked child would run beside this process: `os.fork` exists, a second core is ours,
+    and no other thread runs (a fork copies only the calling one)."""
+    import os
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return False
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return cores > 1
+
+
+def _json_pieces(items: Iterable[Any]) -> list[str]:
+    """Item JSON lines joined into pieces of `_PIECE` lines (no single copy of all the text)."""
+    pieces: list[str] = []
+    lines: list[str] = []
+    for item in items:
+        lines.append(item.to_json_line())
+        if len(lines) == _PIECE:
+            lines.append("")
+            pieces.append("\n".join(lines))
+            lines = []
+    if lines:
+        lines.append("")
+        pieces.append("\n".join(lines))
+    return pieces
+
+
+def _decoded_pieces(data: bytes, size: int = 1 << 20) -> Iterator[str]:
+    """UTF-8 JSON lines as text, about `size` bytes at a time, cut after a newline."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + size) + 1 or len(data)
+        yield data[start:end].decode("utf-8", "surrogatepass")
+        start = end
 
 
 def _read(path: Path) -> bytes:

@@ -20,7 +20,7 @@ class Severity(IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return self._name_.lower()  # `.name` is a descriptor lookup; items print one each
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -153,6 +153,39 @@ class Item:
             "published_at": iso(self.published_at),
         }
 
+    def to_json_line(self) -> str:
+        """`json.dumps(self.to_json(), ensure_ascii=False)`, built without the dict.
+
+        The command line prints an item per NOTAM of a file, and the generic encoder costs
+        several times this. A value of a type the contract does not expect goes through that
+        same encoder, so the text is byte for byte the same.
+        """
+        source, kind, key, title, body, status = (
+            self.source, self.kind, self.key, self.title, self.body, self.status)
+        url, replaces, cancels, flight, area = (
+            self.url, self.replaces, self.cancels, self.flight, self.area)
+        return "".join((
+            '{"source": ', _encode_str(source) if source.__class__ is str else _json(source),
+            ', "kind": ', _encode_str(kind) if kind.__class__ is str else _json(kind),
+            ', "key": ', _encode_str(key) if key.__class__ is str else _json(key),
+            ', "title": ', _encode_str(title) if title.__class__ is str else _json(title),
+            ', "body": ', _encode_str(body) if body.__class__ is str else _json(body),
+            ', "url": ', "null" if url is None else _json(url),
+            ', "severity": "', self.severity.label,  # a lower-case name: nothing to escape
+            '", "status": ', _encode_str(status) if status.__class__ is str else _json(status),
+            ', "firs": ', _json_codes(self.firs), ', "airports": ', _json_codes(self.airports),
+            ', "countries": ', _json_codes(self.countries),
+            ', "airlines": ', _json_codes(self.airlines),
+            ', "flight": ', _json(flight.to_json()) if flight else "null",
+            ', "valid_from": ', _json_time(self.valid_from),
+            ', "valid_to": ', _json_time(self.valid_to),
+            ', "valid_to_estimated": ', _json(self.valid_to_estimated),
+            ', "replaces": ', "null" if replaces is None else _json(replaces),
+            ', "cancels": ', "null" if cancels is None else _json(cancels),
+            ', "area": ', _json_area(area) if area else "null",
+            ', "published_at": ', _json_time(self.published_at), "}",
+        ))
+
     @property
     def content_hash(self) -> str:
         """What a change is measured on: every contract field plus the revision stamp."""
@@ -168,6 +201,55 @@ class Item:
         if self.kind == ItemKind.FLIGHT:
             return self.status != "withdrawn"
         return self.status not in CLOSED_STATUSES
+
+
+# Item's slot setters, in field order: calling them beats `object.__setattr__` by name.
+(_set_source, _set_kind, _set_key, _set_title, _set_severity, _set_status, _set_body, _set_url,
+ _set_firs, _set_airports, _set_countries, _set_airlines, _set_flight, _set_valid_from,
+ _set_valid_to, _set_valid_to_estimated, _set_replaces, _set_cancels, _set_area,
+ _set_published_at, _set_revision) = (
+    Item.__dict__[name].__set__ for name in Item.__dataclass_fields__)  # type: ignore[attr-defined]
+
+
+def normalised_item(
+        source: str, kind: str, key: str, title: str, severity: Severity = Severity.INFO,
+        status: str = "active", body: str = "", url: str | None = None,
+        firs: tuple[str, ...] = (), airports: tuple[str, ...] = (),
+        countries: tuple[str, ...] = (), airlines: tuple[str, ...] = (),
+        flight: Flight | None = None, valid_from: datetime | None = None,
+        valid_to: datetime | None = None, valid_to_estimated: bool = False,
+        replaces: str | None = None, cancels: str | None = None, area: Area | None = None,
+        published_at: datetime | None = None, revision: str = "") -> Item:
+    """`Item(...)` for values already in the form `Item.__post_init__` gives them.
+
+    The caller vouches for that form: code tuples as `codes()` returns them (upper case,
+    stripped, deduplicated, sorted), datetimes aware with `tzinfo=UTC`, `severity` a
+    Severity. Parsers that build their values that way (monitor.notam) skip the checks,
+    which cost more than the rest of making an item.
+    """
+    item = object.__new__(Item)
+    _set_source(item, source)
+    _set_kind(item, kind)
+    _set_key(item, key)
+    _set_title(item, title)
+    _set_severity(item, severity)
+    _set_status(item, status)
+    _set_body(item, body)
+    _set_url(item, url)
+    _set_firs(item, firs)
+    _set_airports(item, airports)
+    _set_countries(item, countries)
+    _set_airlines(item, airlines)
+    _set_flight(item, flight)
+    _set_valid_from(item, valid_from)
+    _set_valid_to(item, valid_to)
+    _set_valid_to_estimated(item, valid_to_estimated)
+    _set_replaces(item, replaces)
+    _set_cancels(item, cancels)
+    _set_area(item, area)
+    _set_published_at(item, published_at)
+    _set_revision(item, revision)
+    return item
 
 
 def item_from_json(data: dict[str, Any], *, revision: str = "") -> Item:
@@ -209,10 +291,58 @@ def iso(value: datetime | None) -> str | None:
     """ISO 8601 UTC with `Z`, seconds precision."""
     if value is None:
         return None
-    return utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.tzinfo is not UTC:
+        value = utc(value)
+    if value.year >= 1000:  # strftime pads no year to 4 digits; isoformat is twice as fast
+        return value.isoformat()[:19] + "Z"
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_iso(value: str | None) -> datetime | None:
     if not value:
         return None
     return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
+# --- the item JSON line (Item.to_json_line) ---------------------------------------------
+
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(v, ensure_ascii=False)
+_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _json(value: Any) -> str:
+    if value.__class__ is str:
+        return _encode_str(value)  # type: ignore[no-any-return]
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    return "false" if value is False else _encode_json(value)
+
+
+def _json_codes(values: tuple[str, ...]) -> str:
+    if not values:
+        return "[]"
+    return "[" + ", ".join([_json(v) for v in values]) + "]"
+
+
+def _json_time(value: datetime | None) -> str:
+    if value is None:
+        return "null"
+    if value.tzinfo is UTC and value.year >= 1000:  # iso(value), without its checks
+        return '"' + value.isoformat()[:19] + 'Z"'
+    return '"' + iso(value) + '"'  # type: ignore[operator]
+
+
+def _json_area(area: Area) -> str:
+    lat, lon, radius, lower, upper = (area.lat, area.lon, area.radius_nm, area.lower_fl,
+                                      area.upper_fl)
+    # json writes floats and ints with their repr, and NaN/Infinity (x - x != 0) otherwise
+    if (lat.__class__ is float and lon.__class__ is float and radius.__class__ is float
+            and lat - lat == 0.0 and lon - lon == 0.0 and radius - radius == 0.0
+            and (lower is None or lower.__class__ is int)
+            and (upper is None or upper.__class__ is int)):
+        return (f'{{"lat": {lat!r}, "lon": {lon!r}, "radius_nm": {radius!r}, '
+                f'"lower_fl": {"null" if lower is None else repr(lower)}, '
+                f'"upper_fl": {"null" if upper is None else repr(upper)}}}')
+    return _encode_json(area.to_json())

@@ -1,8 +1,10 @@
 """NOTAM text parser: ICAO, FAA KICZ display and US domestic texts to Notams and Items.
 
 `parse_notam(text)` reads one NOTAM, `split_notams(text)` cuts a file into NOTAM texts,
-`parse_notam_items(text, source=...)` turns a whole file into DESIGN.md Items, and
-`to_item(notam, source=...)` converts one parsed NOTAM. All pure; ParseError names what failed.
+`parse_notam_items(text, source=...)` turns a whole file into DESIGN.md Items
+(`iter_notam_items` one at a time; `cut_notam_file` cuts a file into pieces to parse apart),
+and `to_item(notam, source=...)` converts one parsed NOTAM. All pure; ParseError names what
+failed.
 
 Rules worth knowing (details next to the code that applies them):
 - key: `KICZ <number>` for US international security NOTAMs (text starting `KICZ`, or E)
@@ -23,17 +25,20 @@ from monitor.notam.item import (
     QCODE_RULES,
     TEXT_RULES,
     classify,
+    iter_notam_items,
     parse_notam_items,
     to_item,
 )
 from monitor.notam.model import Notam
-from monitor.notam.parse import join_parts, parse_notam, split_notams
+from monitor.notam.parse import cut_notam_file, join_parts, parse_notam, split_notams
 
 __all__ = [
     "QCODE_RULES",
     "TEXT_RULES",
     "Notam",
     "classify",
+    "cut_notam_file",
+    "iter_notam_items",
     "join_parts",
     "parse_notam",
     "parse_notam_items",

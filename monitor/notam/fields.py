@@ -21,6 +21,10 @@ _QLINE = re.compile(
     r"[ \t]*([A-Z]{3,4})[ \t]*/[ \t]*(Q[A-Z]{4})[ \t]*/[ \t]*(IV|I|V|K)?[ \t]*/[ \t]*"
     r"([NBOMK]{1,4})?[ \t]*/[ \t]*([AEWK]{1,3})?[ \t]*/[ \t]*(\d{3})?[ \t]*/[ \t]*(\d{3})?"
     r"[ \t]*/[ \t]*(?:(\d{2})(\d{2})([NS])(\d{3})(\d{2})([EW])(\d{3}))?\s*")
+# The usual layout, Q) first and no ")" between the labels up to E): read in one match.
+_USUAL_LABELS = re.compile(
+    r"[ \t\n]*Q\)([^)]*[ \t\n])(?:A\)([^)]*[ \t\n]))?(?:B\)([^)]*[ \t\n]))?"
+    r"(?:C\)([^)]*[ \t\n]))?(?:D\)([^)]*[ \t\n]))?E\)")
 _FIR_FIELD = re.compile(r"[A-Z]{3,4}")
 _QCODE = re.compile(r"Q[A-Z]{4}")
 _PURPOSE = re.compile(r"[NBOMK]{1,4}")
@@ -53,15 +57,15 @@ def stamp(value: str) -> datetime | None:
     """`YYMMDDHHMM` (UTC) as an aware datetime; 2400 is the end of the day; junk -> None."""
     if len(value) != 10 or not value.isdecimal():
         return None
-    n, minute = divmod(int(value), 100)  # one int() and divmods beat five slices
-    n, hour = divmod(n, 100)
-    n, day = divmod(n, 100)
-    yy, month = divmod(n, 100)
+    n = int(value)  # one int() and integer arithmetic beat five slices
+    yy, hour, minute = n // 100_000_000, n // 100 % 100, n % 100
     year = 1900 + yy if yy >= 80 else 2000 + yy
     try:
         if hour == 24 and minute == 0:
-            return datetime(year, month, day, tzinfo=UTC) + timedelta(days=1)
-        return datetime(year, month, day, hour, minute, tzinfo=UTC)
+            return datetime(year, n // 1_000_000 % 100, n // 10_000 % 100,
+                            tzinfo=UTC) + timedelta(days=1)
+        # tzinfo passed by position: datetime() parses keywords slowly
+        return datetime(year, n // 1_000_000 % 100, n // 10_000 % 100, hour, minute, 0, 0, UTC)
     except ValueError:
         return None
 
@@ -72,6 +76,31 @@ def items(body: str) -> dict[str, str]:
     A label is a letter and `)` at the start of the text or after whitespace; after E) only
     F)/G) count, and only at a line start or before a height ("F) SFC G) UNL").
     """
+    usual = _USUAL_LABELS.match(body)
+    if usual is not None:
+        # Only these labels hold a ")" before E): the scan below would find just them.
+        q, a, b, c, d = usual.groups()
+        values = {"Q": q}
+        if a is not None:
+            values["A"] = a
+        if b is not None:
+            values["B"] = b
+        if c is not None:
+            values["C"] = c
+        if d is not None:
+            values["D"] = d
+        start = usual.end()
+        limits = _limit_labels(body, start)
+        if not limits:
+            values["E"] = body[start:]
+            return values
+        values["E"] = body[start:limits[0][1]]
+        if len(limits) == 1:
+            values[limits[0][0]] = body[limits[0][1] + 2:]
+        else:
+            values[limits[0][0]] = body[limits[0][1] + 2:limits[1][1]]
+            values[limits[1][0]] = body[limits[1][1] + 2:]
+        return values
     found: list[tuple[str, int]] = []
     rank = -1
     close = body.find(")")
@@ -194,6 +223,8 @@ def firs_of(q_fir: str | None, a_firs: list[str], text: str) -> tuple[str, ...]:
     """The FIRs a NOTAM names: the Q-line FIR (unless a pseudo code), the item A) FIRs, and
     `(XXXX)` or `(XXXX FIR)` codes in the text that a nearby "FIR"/"FLIGHT INFORMATION
     REGION" or the known-FIR table vouches for (a bare `(NOTE)` is not a FIR)."""
+    if not a_firs and "(" not in text:  # the usual case: the Q-line FIR alone
+        return (q_fir,) if q_fir is not None and is_real_fir(q_fir) else ()
     firs = set(a_firs)
     if q_fir is not None and is_real_fir(q_fir):
         firs.add(q_fir)
@@ -217,9 +248,9 @@ def created_time(value: str) -> datetime | None:
     try:
         if found[3]:
             return datetime(int(found[3]), month, int(found[1]), int(found[4]),
-                            int(found[5]), int(found[6] or 0), tzinfo=UTC)
+                            int(found[5]), int(found[6] or 0), 0, UTC)
         return datetime(int(found[9]), month, int(found[1]), int(found[7]), int(found[8]),
-                        tzinfo=UTC)
+                        0, 0, UTC)
     except ValueError:
         return None
 
@@ -231,7 +262,7 @@ def display_time(value: str) -> datetime | None:
         return None
     try:
         return datetime(int(found[5]), _MONTHS.get(found[2], 0), int(found[1]), int(found[3]),
-                        int(found[4]), tzinfo=UTC)
+                        int(found[4]), 0, 0, UTC)
     except ValueError:
         return None
 
@@ -252,7 +283,7 @@ def clean_text(value: str) -> str:
     if "PART" in value:
         value = END_PART.sub("", value)
     if " \n" in value or "\t" in value:
-        value = "\n".join(line.rstrip() for line in value.split("\n"))
+        value = "\n".join([line.rstrip() for line in value.split("\n")])
     text = value.strip()
     if text.endswith("DUPE") and (len(text) == 4 or text[-5].isspace()):
         text = text[:-4].rstrip()
@@ -274,15 +305,15 @@ def unwrap(text: str) -> str:
 
 def digest(*parts: str) -> str:
     """8 hex digits over the whitespace-collapsed parts: equal for reformatted texts."""
-    canonical = "|".join(" ".join(p.split()) for p in parts)
+    canonical = "|".join([" ".join(p.split()) for p in parts])
     return hashlib.blake2b(canonical.encode(), digest_size=4).hexdigest()
 
 
 def _limit_labels(body: str, pos: int) -> list[tuple[str, int]]:
     """F) and G) after E): at a line start, before a height, or G) anywhere after F)."""
     found: list[tuple[str, int]] = []
-    for letter in "FG":
-        start = body.find(letter + ")", pos)
+    for letter, label in (("F", "F)"), ("G", "G)")):
+        start = body.find(label, pos)
         while start > 0:
             if body[start - 1] in " \t\n" and (
                     (found and letter == "G") or _label_at_line_start(body, start)
@@ -290,7 +321,7 @@ def _limit_labels(body: str, pos: int) -> list[tuple[str, int]]:
                 found.append((letter, start))
                 pos = start + 2
                 break
-            start = body.find(letter + ")", start + 2)
+            start = body.find(label, start + 2)
     return found
 
 

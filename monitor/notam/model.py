@@ -78,17 +78,18 @@ class Notam:
 _FIELD_COUNT = len(Notam.__dataclass_fields__)  # type: ignore[attr-defined]
 
 
-def new_notam(**values: object) -> Notam:
-    """Build a Notam from every one of its fields, bypassing the frozen `__init__`.
+def new_notam(values: dict[str, object]) -> Notam:
+    """Build a Notam from a new dict of every one of its fields, bypassing the frozen
+    `__init__`: the dict becomes the instance dict.
 
     A frozen dataclass sets each field with its own `object.__setattr__` call; for 37 fields
-    that costs more than the rest of a parse, so the instance dict is filled in one go.
+    that costs more than the rest of a parse (and a dict display beats keyword arguments).
     """
     if len(values) != _FIELD_COUNT:
         missing = set(Notam.__dataclass_fields__) - set(values)  # type: ignore[attr-defined]
         raise TypeError(f"new_notam() needs every field; missing {sorted(missing)}")
     notam = object.__new__(Notam)
-    notam.__dict__.update(values)
+    object.__setattr__(notam, "__dict__", values)
     return notam
 
 

@@ -11,6 +11,7 @@ substring tests guard the rarer paths.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from datetime import datetime
@@ -37,6 +38,7 @@ _START = re.compile(
     r"|(?:KICZ|KFDC|KNMH)[ \t]+[A-Z]\d{1,4}/\d{2}(?!\d)"
     r"|(?P<q>\(?[ \t]*Q\)))")
 _BACK_TO_BACK = re.compile(rf"\)[ \t]*(?=\([ \t]*(?:{_ID}[ \t]+NOTAM[NRC]|Q\)))")
+_BACK_TO_BACK_HINT = re.compile(r"\) ?\(")
 _QE_LABEL = re.compile(r"\s[QE]\)")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _ITEM_LINE = re.compile(r"\n[ \t]*[QE]\)")
@@ -82,7 +84,7 @@ def split_notams(text: str, *, at_blank_lines: bool = True) -> list[str]:
     (one NOTAM's text, as the FAA APIs return it) an empty line inside E) stays in E).
     """
     text = "\n" + _newlines(text)
-    if ")(" in text or ") (" in text:
+    if _back_to_back_hint(text):
         text = _BACK_TO_BACK.sub(")\n", text)
     starts: list[int] = []
     header_open = False  # the last start was a header: its own Q) line may follow
@@ -110,6 +112,32 @@ def split_notams(text: str, *, at_blank_lines: bool = True) -> list[str]:
         if chunk:
             chunks.append(chunk)
     return chunks
+
+
+def cut_notam_file(text: str, pieces: int) -> list[str]:
+    """A file of NOTAMs as up to `pieces` texts of about equal size, each a run of whole
+    NOTAMs: `split_notams` of the pieces, one after the other, gives the texts of the whole,
+    and parsing the pieces apart gives the items of the whole (for parts to process apart).
+
+    A piece starts right after a blank line, at a line that starts a NOTAM with a header (not
+    a `Q)` line, which might belong to the header above) and holds no "PART" before the next
+    blank line (no multi-part NOTAM is cut). Newlines come back as "\n".
+    """
+    text = _newlines(text)
+    cuts = [0]
+    for piece in range(1, pieces):
+        cut = _cut_after(text, max(cuts[-1], len(text) * piece // pieces))
+        if cut is None:
+            break
+        cuts.append(cut)
+    cuts.append(len(text))
+    texts = [text[start:end] for start, end in itertools.pairwise(cuts)]
+    # `split_notams` parts back-to-back NOTAMs only in a text holding ")(" or ") (": when
+    # the whole does, a piece that does not is parted here.
+    if any(_back_to_back_hint(piece) for piece in texts):
+        texts = [piece if _back_to_back_hint(piece) else _BACK_TO_BACK.sub(")\n", piece)
+                 for piece in texts]
+    return texts
 
 
 def parse_chunk(text: str) -> Notam:
@@ -172,7 +200,7 @@ def _parse_icao(text: str, *, head: tuple[str, str, str | None] | None = None,
     if head is None:
         match = _HEADER.match(text)
         if match is not None:
-            head = (match["id"], match["op"], match["ref"])
+            head = match.groups()  # (id, op, ref)
             body = text[match.end():]
         elif not text.startswith("Q)"):
             raise ParseError(
@@ -240,15 +268,17 @@ def _parse_icao(text: str, *, head: tuple[str, str, str | None] | None = None,
     else:
         key = f"{issuer} {nid}"
     a_firs, airports = split_places(locations, fir)
-    return new_notam(
-        form="icao", key=key, issuer=issuer or "FDC", id=nid, series=series, number=number,
-        year=year, type=op, ref=fields.split_id(raw_ref)[0] if raw_ref else None, fir=fir,
-        qcode=qcode, traffic=traffic, purpose=purpose, scope=scope, lower_fl=lower_fl,
-        upper_fl=upper_fl, lat=lat, lon=lon, radius_nm=radius, locations=locations,
-        valid_from=valid_from, valid_to=valid_to, valid_to_estimated=estimated,
-        permanent=permanent, schedule=schedule, text=text_e, lower_limit=lower_limit,
-        upper_limit=upper_limit, created=created, source=source, part=part, parts=parts,
-        firs=fields.firs_of(fir, a_firs, text_e), airports=airports, raw=raw)
+    return new_notam({
+        "form": "icao", "key": key, "issuer": issuer or "FDC", "id": nid, "series": series,
+        "number": number, "year": year, "type": op,
+        "ref": fields.split_id(raw_ref)[0] if raw_ref else None, "fir": fir, "qcode": qcode,
+        "traffic": traffic, "purpose": purpose, "scope": scope, "lower_fl": lower_fl,
+        "upper_fl": upper_fl, "lat": lat, "lon": lon, "radius_nm": radius, "locations": locations,
+        "valid_from": valid_from, "valid_to": valid_to, "valid_to_estimated": estimated,
+        "permanent": permanent, "schedule": schedule, "text": text_e, "lower_limit": lower_limit,
+        "upper_limit": upper_limit, "created": created, "source": source, "part": part,
+        "parts": parts, "firs": fields.firs_of(fir, a_firs, text_e), "airports": airports,
+        "raw": raw})
 
 
 def _parse_display(text: str, head: re.Match[str]) -> Notam:
@@ -281,16 +311,17 @@ def _parse_display(text: str, head: re.Match[str]) -> Notam:
             part, parts = int(found[1]), int(found[2])
     nid, series, number, year, _domestic = fields.split_id(head["id"])
     ref = head["ref"]
-    return new_notam(
-        form="kicz", key=f"{issuer} {nid}", issuer=issuer, id=nid, series=series, number=number,
-        year=year, type=head["op"] or "N", ref=fields.split_id(ref)[0] if ref else None,
-        fir=None, qcode=None, traffic=None, purpose=None, scope=None,
-        lower_fl=fields.flight_level(lower_limit), upper_fl=fields.flight_level(upper_limit),
-        lat=None, lon=None, radius_nm=None, locations=(),
-        valid_from=valid_from, valid_to=valid_to, valid_to_estimated=estimated,
-        permanent=permanent, schedule=None, text=text_e, lower_limit=lower_limit,
-        upper_limit=upper_limit, created=created, source=None, part=part, parts=parts,
-        firs=fields.firs_of(None, [], text_e), airports=(), raw=text)
+    return new_notam({
+        "form": "kicz", "key": f"{issuer} {nid}", "issuer": issuer, "id": nid, "series": series,
+        "number": number, "year": year, "type": head["op"] or "N",
+        "ref": fields.split_id(ref)[0] if ref else None, "fir": None, "qcode": None,
+        "traffic": None, "purpose": None, "scope": None,
+        "lower_fl": fields.flight_level(lower_limit), "upper_fl": fields.flight_level(upper_limit),
+        "lat": None, "lon": None, "radius_nm": None, "locations": (), "valid_from": valid_from,
+        "valid_to": valid_to, "valid_to_estimated": estimated, "permanent": permanent,
+        "schedule": None, "text": text_e, "lower_limit": lower_limit, "upper_limit": upper_limit,
+        "created": created, "source": None, "part": part, "parts": parts,
+        "firs": fields.firs_of(None, [], text_e), "airports": (), "raw": text})
 
 
 def _parse_domestic(text: str) -> Notam:
@@ -326,14 +357,15 @@ def _parse_domestic(text: str) -> Notam:
         firs.append(fir_code(location) or location)
     elif len(location) == 4 and location.isalpha():
         airports = (location,)  # an ICAO location (`!ESSA V0478/22 ESSA`); FAA idents are not
-    return new_notam(
-        form="domestic", key=f"{acct} {nid}", issuer=acct, id=nid, series=series, number=number,
-        year=year, type="N", ref=None, fir=None, qcode=None, traffic=None, purpose=None,
-        scope=None, lower_fl=None, upper_fl=None, lat=None, lon=None, radius_nm=None,
-        locations=(location,), valid_from=valid_from, valid_to=valid_to,
-        valid_to_estimated=estimated, permanent=permanent, schedule=None, text=text_e,
-        lower_limit=None, upper_limit=None, created=None, source=None, part=part, parts=parts,
-        firs=fields.firs_of(None, firs, text_e), airports=airports, raw=text)
+    return new_notam({
+        "form": "domestic", "key": f"{acct} {nid}", "issuer": acct, "id": nid, "series": series,
+        "number": number, "year": year, "type": "N", "ref": None, "fir": None, "qcode": None,
+        "traffic": None, "purpose": None, "scope": None, "lower_fl": None, "upper_fl": None,
+        "lat": None, "lon": None, "radius_nm": None, "locations": (location,),
+        "valid_from": valid_from, "valid_to": valid_to, "valid_to_estimated": estimated,
+        "permanent": permanent, "schedule": None, "text": text_e, "lower_limit": None,
+        "upper_limit": None, "created": None, "source": None, "part": part, "parts": parts,
+        "firs": fields.firs_of(None, firs, text_e), "airports": airports, "raw": text})
 
 
 # --- items and fields ------------------------------------------------------------------
@@ -359,6 +391,29 @@ def _strip_footers(text: str) -> tuple[str, datetime | None, str | None]:
         elif value:
             source = value.split()[0]
     return _FOOTER_LINE.sub("", text).rstrip(), created, source
+
+
+def _cut_after(text: str, near: int, tries: int = 1000) -> int | None:
+    """The first place from `near` on where `cut_notam_file` may cut (see there)."""
+    blank = text.find("\n\n", near)
+    while blank >= 0 and tries:
+        cut = blank + 2
+        # `split_notams` cuts at the end of every blank line and at every NOTAM start: here
+        # both, whatever came before (a header start does not depend on the lines above).
+        if cut < len(text) and not text[cut].isspace():
+            start = _START.match(text, cut - 1)
+            if start is not None and start.group("q") is None:
+                end = text.find("\n\n", cut)
+                if "PART" not in text[cut:end if end >= 0 else len(text)]:
+                    return cut
+        blank = text.find("\n\n", blank + 1)
+        tries -= 1
+    return None
+
+
+def _back_to_back_hint(text: str) -> bool:
+    """`")(" in text or ") (" in text`, in one pass (")" is frequent: `in` is slow here)."""
+    return _BACK_TO_BACK_HINT.search(text) is not None
 
 
 def _newlines(text: str) -> str:
