@@ -117,8 +117,7 @@ def parse(kind: str, file: Path, settings: tuple[str, ...], extras: tuple[str, .
     """Parse a saved response body offline; print one item JSON object per line."""
     from monitor import service
 
-    for text in service.parse_file_json(kind, file, list(settings), list(extras)):
-        sys.stdout.write(text)
+    service.print_parsed(kind, file, list(settings), list(extras), out=sys.stdout)
 
 
 @cli.command("route")

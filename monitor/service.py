@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 from monitor.config import Config, load_config
 from monitor.errors import MonitorError, UsageError
@@ -353,46 +352,83 @@ def parse_file(kind: str, path: Path, settings: list[str],
     return source.parse(body, url=source.url, extra=extra)
 
 
-def parse_file_json(kind: str, path: Path, settings: list[str],
-                    extras: list[str]) -> Iterable[str]:
-    """`monitor parse`: `parse_file`'s items as JSON text, one object per line, in pieces.
+def print_parsed(kind: str, path: Path, settings: list[str], extras: list[str], *,
+                 out: TextIO) -> None:
+    """`monitor parse`: `parse_file`'s items written to `out` as JSON, one object per line.
 
-    The text is `json.dumps(item.to_json(), ensure_ascii=False)`'s. Every item is made
-    before the first piece is given, so a failure prints nothing. A large NOTAM file is
-    parsed on two processes where the machine allows (`_notam_json`).
+    The text is `json.dumps(item.to_json(), ensure_ascii=False)`'s, written once every item
+    is made (a failure prints nothing). A large NOTAM file is parsed on two processes where
+    the machine allows (`_notam_json`).
     """
     if kind != "notam":
-        return _json_pieces(parse_file(kind, path, settings, extras))
-    return _notam_json(path, source="notam")
+        pieces: Iterable[str | bytes] = _json_pieces(parse_file(kind, path, settings, extras))
+    else:
+        pieces = _notam_json(path, source="notam")
+    binary = _utf8_buffer(out)
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.write(piece)
+        elif binary is not None:  # UTF-8 already: not decoded to be encoded again
+            out.flush()
+            binary.write(piece)
+        else:
+            out.write(piece.decode("utf-8", "surrogatepass"))
 
 
 # A NOTAM file from this size is worth a second process (a fork costs milliseconds; a MB of
-# NOTAMs, some 5,000 of them, about 0.15 s).
+# NOTAMs, some 5,000 of them, takes 0.15 s).
 NOTAM_FORK_AT = 1_000_000
 _PIECE = 2_000  # items per piece of printed text
 
 
-def _notam_json(path: Path, *, source: str) -> Iterable[str]:
+def _notam_json(path: Path, *, source: str) -> Sequence[str | bytes]:
     """The item JSON lines of a NOTAM file; a forked child parses its second half.
 
-    The child sends its lines down a pipe while the parent parses the first half. If either
-    half fails in any way, the whole file is parsed again in this process, so an error (a
-    ParseError naming the NOTAM by its number in the file) is raised as one process raises it.
+    The child sends its lines (UTF-8) down a pipe as it makes them, while the parent parses
+    the first half. If either half fails in any way, the whole file is parsed again in this
+    process, so an error (a ParseError naming the NOTAM by its number in the file) is raised
+    as one process raises it.
     """
+    import os
+    import signal
+
     from monitor.notam import cut_notam_file, iter_notam_items
 
-    text = _read(path).decode("utf-8", errors="replace")
-    if len(text) < NOTAM_FORK_AT or not _spare_core():
-        return _json_pieces(iter_notam_items(text, source=source))
+    data = _read(path)
+    halves = cut_notam_file(data, 2) if len(data) >= NOTAM_FORK_AT and _spare_core() else []
+    if len(halves) != 2:
+        return _json_pieces(iter_notam_items(_text(data), source=source))
+    del data  # the halves hold it
+    first, second = halves
+    pid, received = _fork(lambda: (
+        piece.encode("utf-8", "surrogatepass")
+        for piece in _iter_json_pieces(iter_notam_items(_text(second), source=source))))
+    mine: list[bytes] | None = None
+    try:
+        # encoded here, while the child may still be at work
+        mine = [piece.encode("utf-8", "surrogatepass") for piece in
+                _json_pieces(iter_notam_items(_text(first), source=source))]
+    except Exception:  # parsed again below, to raise what one process raises
+        os.kill(pid, signal.SIGKILL)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        _, status = os.waitpid(pid, 0)
+        sent = received()
+    if mine is None or status != 0:  # a half's error would number its NOTAMs from its start
+        return _json_pieces(iter_notam_items(_text(first + second), source=source))
+    return [*mine, *sent]
+
+
+def _fork(work: Callable[[], Iterable[bytes]]) -> tuple[int, Callable[[], list[bytes]]]:
+    """Run `work` in a forked child that writes what it yields down a pipe and exits 0 (1 on
+    any error). (The child's pid, and a call giving what the child wrote once it has exited:
+    a thread reads the pipe meanwhile, so the child never waits for this process.)"""
     import contextlib
     import fcntl  # (where os.fork exists, so does fcntl)
     import os
-    import signal
-    first, *rest = cut_notam_file(text, 2)
-    del text  # the pieces hold it
-    if not rest:
-        return _json_pieces(iter_notam_items(first, source=source))
-    second = rest[0]
+
     reader, writer = os.pipe()
     with contextlib.suppress(AttributeError, OSError):  # Linux: 1 MiB, not 64 KiB, a write
         fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
@@ -401,29 +437,32 @@ def _notam_json(path: Path, *, source: str) -> Iterable[str]:
         code = 1
         try:
             os.close(reader)
-            encoded = [piece.encode("utf-8", "surrogatepass")
-                       for piece in _json_pieces(iter_notam_items(second, source=source))]
-            with open(writer, "wb") as pipe:
-                pipe.writelines(encoded)
+            with open(writer, "wb", buffering=0) as pipe:
+                for chunk in work():
+                    pipe.write(chunk)
             code = 0
         finally:
             os._exit(code)
     os.close(writer)
-    lines: list[str] | None = None
-    with open(reader, "rb") as pipe:
-        try:
-            lines = _json_pieces(iter_notam_items(first, source=source))
-            data = pipe.read()
-        except Exception:
-            os.kill(pid, signal.SIGKILL)
-        except BaseException:
-            os.kill(pid, signal.SIGKILL)
-            raise
-        finally:
-            _, status = os.waitpid(pid, 0)
-    if lines is None or status != 0:  # the pieces' own errors would number NOTAMs wrongly
-        return _json_pieces(iter_notam_items(first + second, source=source))
-    return itertools.chain(lines, _decoded_pieces(data))
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        with open(reader, "rb", buffering=0) as pipe:
+            while chunk := pipe.read(1 << 20):
+                chunks.append(chunk)
+
+    thread = threading.Thread(target=drain, name="notam-child-pipe", daemon=True)
+    thread.start()
+
+    def received() -> list[bytes]:
+        thread.join()
+        return chunks
+
+    return pid, received
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
 
 
 def _spare_core() -> bool:
@@ -441,28 +480,34 @@ def _spare_core() -> bool:
 
 
 def _json_pieces(items: Iterable[Any]) -> list[str]:
+    return list(_iter_json_pieces(items))
+
+
+def _iter_json_pieces(items: Iterable[Any]) -> Iterator[str]:
     """Item JSON lines joined into pieces of `_PIECE` lines (no single copy of all the text)."""
-    pieces: list[str] = []
     lines: list[str] = []
     for item in items:
         lines.append(item.to_json_line())
         if len(lines) == _PIECE:
             lines.append("")
-            pieces.append("\n".join(lines))
+            yield "\n".join(lines)
             lines = []
     if lines:
         lines.append("")
-        pieces.append("\n".join(lines))
-    return pieces
+        yield "\n".join(lines)
 
 
-def _decoded_pieces(data: bytes, size: int = 1 << 20) -> Iterator[str]:
-    """UTF-8 JSON lines as text, about `size` bytes at a time, cut after a newline."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start + size) + 1 or len(data)
-        yield data[start:end].decode("utf-8", "surrogatepass")
-        start = end
+def _utf8_buffer(out: TextIO) -> BinaryIO | None:
+    """The binary stream under `out` when `out` writes UTF-8 (and "\n" as it is)."""
+    import codecs
+    import os
+
+    try:
+        utf8 = codecs.lookup(out.encoding).name == "utf-8"
+    except (AttributeError, LookupError, TypeError):
+        return None
+    buffer = getattr(out, "buffer", None)
+    return buffer if utf8 and os.linesep == "\n" else None
 
 
 def _read(path: Path) -> bytes:

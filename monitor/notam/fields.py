@@ -15,12 +15,13 @@ _RANK = {"Q": 0, "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7}
 # After E) a label only counts at a line start, or when its value looks like a height limit.
 _LIMIT_VALUE = re.compile(r"[ \t]*(?:GND|SFC|UNL|FL[ \t]?\d|\d[\d ,.]{0,12}(?:FT|M)\b)")
 
-# The Q-line with every field in place (fields after the code may be empty); anything else
-# goes through the field-by-field reader.
+# The Q-line with every field in place (fields after the code may be empty), matched from
+# the start of the Q) value to the end of its first line; anything else goes through the
+# field-by-field reader.
 _QLINE = re.compile(
     r"[ \t]*([A-Z]{3,4})[ \t]*/[ \t]*(Q[A-Z]{4})[ \t]*/[ \t]*(IV|I|V|K)?[ \t]*/[ \t]*"
     r"([NBOMK]{1,4})?[ \t]*/[ \t]*([AEWK]{1,3})?[ \t]*/[ \t]*(\d{3})?[ \t]*/[ \t]*(\d{3})?"
-    r"[ \t]*/[ \t]*(?:(\d{2})(\d{2})([NS])(\d{3})(\d{2})([EW])(\d{3}))?\s*")
+    r"[ \t]*/[ \t]*(?:(\d{2})(\d{2})([NS])(\d{3})(\d{2})([EW])(\d{3}))?[^\S\n]*(?:\n|\Z)")
 # The usual layout, Q) first and no ")" between the labels up to E): read in one match.
 _USUAL_LABELS = re.compile(
     r"[ \t\n]*Q\)([^)]*[ \t\n])(?:A\)([^)]*[ \t\n]))?(?:B\)([^)]*[ \t\n]))?"
@@ -38,6 +39,7 @@ _LOC = re.compile(r"[A-Z][A-Z0-9]{2,3}")
 _LOC_SEPARATORS = str.maketrans("/,\t\n", "    ")
 PART = re.compile(r"PART\s+(\d{1,2})\s+OF\s+(\d{1,2})\b")
 END_PART = re.compile(r"^[ \t]*END[ \t]+PART[ \t]+\d+[ \t]+OF[ \t]+\d+[ \t]*$", re.M)
+_END_PART_HINT = re.compile(r"END[ \t]+PART")  # led by a literal: a quick "maybe" for END_PART
 _CREATED = re.compile(
     r"(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\s+(?:(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
     r"|(\d{1,2}):(\d{2})(?:\s+UTC)?\s+(\d{4}))")
@@ -70,7 +72,13 @@ def stamp(value: str) -> datetime | None:
         return None
 
 
-def items(body: str) -> dict[str, str]:
+# The Q) … G) values in label order, None for a label not found.
+ItemValues = tuple[str | None, str | None, str | None, str | None, str | None, str | None,
+                   str | None, str | None]
+NO_ITEMS: ItemValues = (None,) * 8  # type: ignore[assignment]
+
+
+def items(body: str) -> ItemValues:
     """The Q) … G) values, labels taken in order only (E) text may itself hold `A)`).
 
     A label is a letter and `)` at the start of the text or after whitespace; after E) only
@@ -80,27 +88,18 @@ def items(body: str) -> dict[str, str]:
     if usual is not None:
         # Only these labels hold a ")" before E): the scan below would find just them.
         q, a, b, c, d = usual.groups()
-        values = {"Q": q}
-        if a is not None:
-            values["A"] = a
-        if b is not None:
-            values["B"] = b
-        if c is not None:
-            values["C"] = c
-        if d is not None:
-            values["D"] = d
         start = usual.end()
         limits = _limit_labels(body, start)
         if not limits:
-            values["E"] = body[start:]
-            return values
-        values["E"] = body[start:limits[0][1]]
-        if len(limits) == 1:
-            values[limits[0][0]] = body[limits[0][1] + 2:]
-        else:
-            values[limits[0][0]] = body[limits[0][1] + 2:limits[1][1]]
-            values[limits[1][0]] = body[limits[1][1] + 2:]
-        return values
+            return q, a, b, c, d, body[start:], None, None
+        (letter, at), *more = limits
+        e = body[start:at]
+        if not more:
+            value = body[at + 2:]
+            return (q, a, b, c, d, e, value, None) if letter == "F" else (
+                q, a, b, c, d, e, None, value)
+        g_at = more[0][1]  # F) then G)
+        return q, a, b, c, d, e, body[at + 2:g_at], body[g_at + 2:]
     found: list[tuple[str, int]] = []
     rank = -1
     close = body.find(")")
@@ -118,7 +117,8 @@ def items(body: str) -> dict[str, str]:
     for i, (letter, start) in enumerate(found):
         end = found[i + 1][1] if i + 1 < len(found) else len(body)
         values[letter] = body[start + 2:end]
-    return values
+    get = values.get
+    return get("Q"), get("A"), get("B"), get("C"), get("D"), get("E"), get("F"), get("G")
 
 
 # (fir, qcode, traffic, purpose, scope, lower_fl, upper_fl, lat, lon, radius_nm)
@@ -129,8 +129,7 @@ NO_QLINE: QFields = (None,) * 10  # type: ignore[assignment]
 
 def qline(value: str) -> QFields:
     """Q) FIR/CODE/TRAFFIC/PURPOSE/SCOPE/LOWER/UPPER/COORDS, padded and damaged forms read."""
-    line = value.split("\n", 1)[0]
-    whole = _QLINE.fullmatch(line)
+    whole = _QLINE.match(value)
     if whole is not None:
         (fir, qcode, traffic, purpose, scope, lower, upper,
          lat_d, lat_m, ns, lon_d, lon_m, ew, radius) = whole.groups()
@@ -138,14 +137,16 @@ def qline(value: str) -> QFields:
         upper_fl = int(upper) if upper else None
         if lat_d is not None:
             lat_minutes, lon_minutes = int(lat_m), int(lon_m)
-            lat = round(int(lat_d) + lat_minutes / 60, 4)
-            lon = round(int(lon_d) + lon_minutes / 60, 4)
+            # round(degrees + minutes / 60, 4) in integers, a third of the cost: 10000 * m / 60
+            # is a whole number of thirds, never a half, so both round the same way.
+            lat = (int(lat_d) * 10000 + (lat_minutes * 500 + 1) // 3) / 10000
+            lon = (int(lon_d) * 10000 + (lon_minutes * 500 + 1) // 3) / 10000
             if lat_minutes < 60 and lon_minutes < 60 and lat <= 90 and lon <= 180:
                 return (fir, qcode, traffic, purpose, scope, lower_fl, upper_fl,
                         -lat if ns == "S" else lat, -lon if ew == "W" else lon,
                         float(int(radius)))
         return fir, qcode, traffic, purpose, scope, lower_fl, upper_fl, None, None, None
-    fields = [f.strip() for f in line.split("/")]
+    fields = [f.strip() for f in value.split("\n", 1)[0].split("/")]
     fir = fields[0] if _FIR_FIELD.fullmatch(fields[0]) else None
     rest = fields[1:]
     qcode = None
@@ -280,14 +281,21 @@ def flight_level(limit: str | None) -> int | None:
 
 def clean_text(value: str) -> str:
     """E) text: END PART lines, a trailing DUPE and the AFTN wrapper's `)` removed."""
-    if "PART" in value:
-        value = END_PART.sub("", value)
+    value = drop_end_part(value)
     if " \n" in value or "\t" in value:
         value = "\n".join([line.rstrip() for line in value.split("\n")])
     text = value.strip()
     if text.endswith("DUPE") and (len(text) == 4 or text[-5].isspace()):
         text = text[:-4].rstrip()
     return unwrap(text)
+
+
+def drop_end_part(text: str) -> str:
+    """`END PART n OF m` lines emptied (END_PART tries every line start: tried only where
+    "END PART" occurs, and "PART" is common: DEPARTURE, PARTIAL)."""
+    if "PART" in text and _END_PART_HINT.search(text) is not None:
+        return END_PART.sub("", text)
+    return text
 
 
 def clean_line(value: str) -> str | None:

@@ -93,7 +93,10 @@ _LOCAL_SUBJECT_LETTERS = frozenset("MLINC")
 _LOCAL_SUBJECTS = frozenset({"OB", "OL"})
 
 # Every rule needs one of its first-group triggers: most texts hold none and stop here.
-_GATE = tuple(sorted({t for rule in TEXT_RULES for t in rule.triggers[0]}))
+# (A trigger holding another, like FIRING and FIR, adds nothing here.)
+_GATE = tuple(sorted(trigger for trigger in {t for rule in TEXT_RULES for t in rule.triggers[0]}
+                     if not any(other != trigger and other in trigger
+                                for rule in TEXT_RULES for other in rule.triggers[0])))
 _FIR_PAREN = re.compile(r"\([A-Z]{4}(?: FIR)?\)")
 _RULE_SUBJECTS = frozenset(subject for subject, _ in QCODE_RULES)  # most Q-codes have no rule
 

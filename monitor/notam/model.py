@@ -119,6 +119,13 @@ def split_places(locations: tuple[str, ...],
     pseudo code (A) then lists the FIRs), when it is a US "KZ.." centre or a known FIR;
     any other 4-letter code is an aerodrome. Codes that are not 4 letters are skipped.
     """
+    if len(locations) == 1:  # the usual A): the loop below for one code
+        code = locations[0]
+        if len(code) != 4 or not code.isalpha() or code in NOT_FIRS:
+            return [], ()
+        if code == fir or is_pseudo_fir(fir) or code in KNOWN_FIRS or code.startswith("KZ"):
+            return ([code] if is_real_fir(code) else []), ()
+        return [], locations
     firs: list[str] = []
     airports: list[str] = []
     multi_fir = is_pseudo_fir(fir)

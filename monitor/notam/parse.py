@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import replace
 from datetime import datetime
 
 from monitor.errors import ParseError
@@ -39,6 +38,11 @@ _START = re.compile(
     r"|(?P<q>\(?[ \t]*Q\)))")
 _BACK_TO_BACK = re.compile(rf"\)[ \t]*(?=\([ \t]*(?:{_ID}[ \t]+NOTAM[NRC]|Q\)))")
 _BACK_TO_BACK_HINT = re.compile(r"\) ?\(")
+# For `cut_notam_file`, on the file as read: a blank line ("\n\n" or "\r\n\r\n"), the hint
+# above, and what `_BACK_TO_BACK` needs at least.
+_BLANK_BYTES = re.compile(rb"\n\r?\n")
+_BACK_TO_BACK_HINT_BYTES = re.compile(rb"\) ?\(")
+_LOOSE_BACK_TO_BACK_BYTES = re.compile(rb"\)[ \t]*\(")
 _QE_LABEL = re.compile(r"\s[QE]\)")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _ITEM_LINE = re.compile(r"\n[ \t]*[QE]\)")
@@ -114,30 +118,31 @@ def split_notams(text: str, *, at_blank_lines: bool = True) -> list[str]:
     return chunks
 
 
-def cut_notam_file(text: str, pieces: int) -> list[str]:
-    """A file of NOTAMs as up to `pieces` texts of about equal size, each a run of whole
-    NOTAMs: `split_notams` of the pieces, one after the other, gives the texts of the whole,
-    and parsing the pieces apart gives the items of the whole (for parts to process apart).
+def cut_notam_file(data: bytes, pieces: int) -> list[bytes]:
+    """A file of NOTAMs as read (UTF-8) in up to `pieces` parts of about equal size, each a run
+    of whole NOTAMs, for processes to parse apart: decoded (`errors="replace"`) and split by
+    `split_notams`, the parts give one after the other the texts of the whole file, and
+    parsed, its items.
 
-    A piece starts right after a blank line, at a line that starts a NOTAM with a header (not
+    A part starts right after a blank line, at a line that starts a NOTAM with a header (not
     a `Q)` line, which might belong to the header above) and holds no "PART" before the next
-    blank line (no multi-part NOTAM is cut). Newlines come back as "\n".
+    blank line (no multi-part NOTAM is cut). The file stays whole when one part would not
+    see back-to-back NOTAMs that the whole file shows (`split_notams` looks for them only
+    in a text holding ")(" or ") (").
     """
-    text = _newlines(text)
     cuts = [0]
     for piece in range(1, pieces):
-        cut = _cut_after(text, max(cuts[-1], len(text) * piece // pieces))
+        cut = _cut_after(data, max(cuts[-1], len(data) * piece // pieces))
         if cut is None:
             break
         cuts.append(cut)
-    cuts.append(len(text))
-    texts = [text[start:end] for start, end in itertools.pairwise(cuts)]
-    # `split_notams` parts back-to-back NOTAMs only in a text holding ")(" or ") (": when
-    # the whole does, a piece that does not is parted here.
-    if any(_back_to_back_hint(piece) for piece in texts):
-        texts = [piece if _back_to_back_hint(piece) else _BACK_TO_BACK.sub(")\n", piece)
-                 for piece in texts]
-    return texts
+    cuts.append(len(data))
+    parts = [data[start:end] for start, end in itertools.pairwise(cuts)]
+    hinted = [_BACK_TO_BACK_HINT_BYTES.search(part) is not None for part in parts]
+    if any(hinted) and any(_LOOSE_BACK_TO_BACK_BYTES.search(part)
+                           for part, hint in zip(parts, hinted, strict=True) if not hint):
+        return [data]
+    return parts
 
 
 def parse_chunk(text: str) -> Notam:
@@ -195,7 +200,7 @@ def _parse_icao(text: str, *, head: tuple[str, str, str | None] | None = None,
         found = fields.PART.search(text)
         if found is not None:
             part, parts = int(found[1]), int(found[2])
-        text = fields.END_PART.sub("", text).rstrip()
+        text = fields.drop_end_part(text).rstrip()
     body = text
     if head is None:
         match = _HEADER.match(text)
@@ -207,29 +212,25 @@ def _parse_icao(text: str, *, head: tuple[str, str, str | None] | None = None,
                 f"line 1 {_first_line(text)!r}: not a NOTAM (expected a header such as "
                 "'A1234/25 NOTAMN', a 'Q)' line, '!LAX 01/227 …' or 'KICZ A0012/25')")
     items = fields.items(body)
-    if not items:
+    if items == fields.NO_ITEMS:
         raise ParseError(f"{_first_line(text)!r}: no Q), A) or E) item after the header")
+    q, a, b, c, d, e, f, g = items
     raw_id, op, raw_ref = head if head is not None else (None, "N", None)
 
-    q = items.get("Q")
     (q_fir, qcode, traffic, purpose, scope, lower_fl, upper_fl,
      lat, lon, radius) = fields.qline(q) if q is not None else fields.NO_QLINE
     fir = fir_code(q_fir)
     locations: tuple[str, ...] = ()
-    a = items.get("A")
     if a is not None:
         locations = fields.locations(a)
     valid_from = valid_to = None
     estimated = permanent = False
-    d = items.get("D")
     schedule = fields.clean_line(d) if d is not None else None
-    b = items.get("B")
     if b is not None:
         found = _B_VALUE.match(b)
         if found is not None:
             # WIE: with immediate effect, i.e. from creation when a footer says when.
             valid_from = fields.stamp(found[1]) if found[1] else created
-    c = items.get("C")
     if c is not None:
         found = _C_VALUE.match(c)
         if found is not None:
@@ -241,8 +242,7 @@ def _parse_icao(text: str, *, head: tuple[str, str, str | None] | None = None,
                 schedule = fields.clean_line(c[found.end():])
     if schedule == "-":
         schedule = None
-    text_e = fields.clean_text(items.get("E", ""))
-    f, g = items.get("F"), items.get("G")
+    text_e = fields.clean_text(e if e is not None else "")
     lower_limit = fields.clean_line(f) if f is not None else None
     upper_limit = fields.clean_line(g) if g is not None else None
 
@@ -330,8 +330,7 @@ def _parse_domestic(text: str) -> Notam:
         raise ParseError(f"line 1 {_first_line(text)!r}: expected a US domestic NOTAM "
                          "'!<accountability> <number> <location> <text> <start>-<end>'")
     body = text[head.end():]
-    if "PART" in body:
-        body = fields.END_PART.sub("", body)
+    body = fields.drop_end_part(body)
     part = parts = None
     if body.startswith("PART"):
         found = fields.PART.match(body)
@@ -393,20 +392,24 @@ def _strip_footers(text: str) -> tuple[str, datetime | None, str | None]:
     return _FOOTER_LINE.sub("", text).rstrip(), created, source
 
 
-def _cut_after(text: str, near: int, tries: int = 1000) -> int | None:
+def _cut_after(data: bytes, near: int, tries: int = 1000) -> int | None:
     """The first place from `near` on where `cut_notam_file` may cut (see there)."""
-    blank = text.find("\n\n", near)
-    while blank >= 0 and tries:
-        cut = blank + 2
+    blank = _BLANK_BYTES.search(data, near)
+    while blank is not None and tries:
+        cut = blank.end()
         # `split_notams` cuts at the end of every blank line and at every NOTAM start: here
         # both, whatever came before (a header start does not depend on the lines above).
-        if cut < len(text) and not text[cut].isspace():
-            start = _START.match(text, cut - 1)
+        # Bytes end to end in "\n" decode as they do in the whole file.
+        eol = data.find(b"\n", cut)
+        line = _newlines(data[cut - 1:eol if eol >= 0 else len(data)].decode(
+            "utf-8", errors="replace"))
+        if len(line) > 1 and not line[1].isspace():
+            start = _START.match(line)
             if start is not None and start.group("q") is None:
-                end = text.find("\n\n", cut)
-                if "PART" not in text[cut:end if end >= 0 else len(text)]:
+                after = _BLANK_BYTES.search(data, cut)
+                if b"PART" not in data[cut:after.start() if after else len(data)]:
                     return cut
-        blank = text.find("\n\n", blank + 1)
+        blank = _BLANK_BYTES.search(data, blank.start() + 1)
         tries -= 1
     return None
 
@@ -432,11 +435,11 @@ def _join(group: list[Notam]) -> Notam:
     ordered = sorted(group, key=lambda n: n.part or 0)
     first = ordered[0]
     complete = [n.part for n in ordered] == list(range(1, (first.parts or 0) + 1))
-    return replace(
-        first,
-        text="\n".join(n.text for n in ordered if n.text),
-        raw="\n".join(n.raw for n in ordered),
-        part=None if complete else first.part,
-        firs=tuple(sorted({f for n in ordered for f in n.firs})),
-        created=first.created or next((n.created for n in ordered if n.created), None),
-    )
+    return new_notam({  # dataclasses.replace, without the frozen __init__
+        **first.__dict__,
+        "text": "\n".join(n.text for n in ordered if n.text),
+        "raw": "\n".join(n.raw for n in ordered),
+        "part": None if complete else first.part,
+        "firs": tuple(sorted({f for n in ordered for f in n.firs})),
+        "created": first.created or next((n.created for n in ordered if n.created), None),
+    })
