@@ -49,8 +49,15 @@ class Section:
     level: int = 0          # h1..h6 -> 1..6, other heading elements 7, text before any 0
 
 
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def soup(body: bytes | str) -> BeautifulSoup:
     """Parse HTML leniently (lxml), whatever the declared encoding."""
+    # lxml refuses NUL and other C0 control characters; no page means them, so drop them.
+    body = (_CONTROL_BYTES.sub(b"", body) if isinstance(body, bytes)
+            else _CONTROL_CHARS.sub("", body))
     with warnings.catch_warnings():
         # A page that looks like XML is still read as HTML: the selector decides, not bs4.
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)

@@ -170,3 +170,10 @@ def test_the_page_kind_expects_the_clients_html_types() -> None:
     from monitor.http import HTML_TYPES
 
     assert AirlinePage.expect == HTML_TYPES
+
+
+def test_control_characters_in_a_page_are_dropped_not_fatal() -> None:
+    body = (FIXTURES / "avianca_1_suspended.html").read_bytes()
+    damaged = body.replace(b"<meta charset=", b"<meta charset=\x00", 1).replace(b"<h2", b"\x01<h2")
+    keys = {i.key for i in avianca(damaged)}
+    assert VENEZUELA_AV in keys

@@ -77,7 +77,8 @@ class FaaPrn(Source):
 def country_sections(body: bytes, *, url: str = "") -> list[list[Entry]]:
     """The entries under each country heading, in page order; ParseError if the page lost its
     shape (no "Last updated:" footer, no index headings, no country sections)."""
-    text = body.decode("utf-8", errors="replace")
+    # lxml refuses NUL and other C0 control characters; no page means them, so drop them.
+    text = _CONTROL_CHARS.sub("", body.decode("utf-8", errors="replace"))
     # The footer menus also use <h2>: everything after the date line is not content.
     end = text.find("Last updated:")
     require(end >= 0, "no 'Last updated:' marker", url=url)
@@ -123,6 +124,7 @@ def entry_items(entries: list[Entry], *, source: str, page_url: str = PAGE_URL) 
             for e in entries]
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ARTICLE = re.compile(r"<article\b", re.IGNORECASE)
 _KICZ = re.compile(r"\bKICZ\s+(?:NOTAM\s+)?([A-Z]\d{4}/\d{2})\b", re.IGNORECASE)
 _SFAR = re.compile(r"(?:\bSFAR\s*\)?|Special Federal Aviation Regulation)\s*(?:No\.?\s*)?"
