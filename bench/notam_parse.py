@@ -5,7 +5,9 @@
 The corpus is the hand-written fixtures in tests/fixtures/notam/ repeated to at least
 `--count` NOTAMs (default 100,000). `--real` also times the recorded texts in
 ../shared/fixtures/real when that folder is present; `--cli` times the command line on the
-same corpus, minus its start-up time measured on an empty file.
+same corpora (output to /dev/null), minus its start-up time measured on an empty file, and
+reports the peak RSS of its processes (the parse may fork a second one). Every figure is the
+best of `--runs`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from monitor.notam import parse_notam_items, split_notams  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "notam"
 REAL = ROOT.parent / "shared" / "fixtures" / "real"
 MONITOR = ROOT / ".venv" / "bin" / "monitor"
+RSS_UNIT = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB
 
 
 def main(argv: list[str]) -> int:
@@ -44,16 +47,18 @@ def main(argv: list[str]) -> int:
     print(f"corpus: {count:,} NOTAMs from {len(texts)} fixture texts, "
           f"{len(corpus) / 1e6:.1f} MB")
     in_process("fixtures", corpus, count, args.runs)
+    if args.cli:
+        command_line("fixtures", corpus, count, args.runs)
     if args.real:
         real = real_texts()
         if real:
             real_corpus, real_count = build_corpus(real, args.count)
             print(f"real corpus: {real_count:,} NOTAMs from {len(real)} recorded texts")
             in_process("real", real_corpus, real_count, args.runs)
+            if args.cli:
+                command_line("real", real_corpus, real_count, args.runs)
         else:
             print(f"real: skipped, no recorded data at {REAL}")
-    if args.cli:
-        command_line(corpus, count)
     return 0
 
 
@@ -97,7 +102,7 @@ def in_process(label: str, corpus: str, count: int, runs: int) -> None:
           f"peak RSS {peak_rss_mb():.0f} MB (was {rss_before:.0f} MB before parsing)")
 
 
-def command_line(corpus: str, count: int) -> None:
+def command_line(label: str, corpus: str, count: int, runs: int) -> None:
     if not MONITOR.exists():
         print(f"cli: skipped, {MONITOR} not found (install the project into .venv first)")
         return
@@ -106,33 +111,51 @@ def command_line(corpus: str, count: int) -> None:
         empty.write_text("")
         full.write_text(corpus)
         try:
-            startup = min(run_cli(empty) for _ in range(3))
-            total = run_cli(full)
+            startup = min(run_cli(empty)[0] for _ in range(3))
+            timings = [run_cli(full) for _ in range(runs)]
         except CliFailed as exc:
-            print(f"cli: `monitor parse notam` failed, nothing timed: {exc}")
+            print(f"{label} cli: `monitor parse notam` failed, nothing timed: {exc}")
             return
+    total = min(seconds for seconds, _ in timings)
     work = max(total - startup, 1e-9)
-    print(f"cli: {count / work:,.0f} NOTAMs/s through `monitor parse notam` "
-          f"({total:.2f} s total, {startup:.2f} s start-up subtracted)")
+    print(f"{label} cli: {count / work:,.0f} NOTAMs/s through `monitor parse notam` "
+          f"({total:.2f} s total, {startup:.2f} s start-up subtracted, best of {runs}); "
+          f"peak RSS {max(rss for _, rss in timings):.0f} MB")
 
 
 class CliFailed(Exception):
     """The command line exited non-zero or could not run."""
 
 
-def run_cli(path: Path) -> float:
-    start = time.perf_counter()
+# Runs the command from a small process of its own and prints "seconds maxrss exitcode": a
+# child forked from this one would count this process's pages in its peak RSS until exec.
+_RUNNER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+stderr = proc.stderr.read()
+_, status, usage = os.wait4(proc.pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+sys.stderr.buffer.write(stderr)
+"""
+
+
+def run_cli(path: Path) -> tuple[float, float]:
+    """(seconds, peak RSS in MB of the command and the processes it waited for)."""
     try:
-        done = subprocess.run([str(MONITOR), "parse", "notam", str(path)], check=False,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        done = subprocess.run([sys.executable, "-c", _RUNNER, str(MONITOR), "parse", "notam",
+                               str(path)], check=False, capture_output=True, text=True,
                               cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     except OSError as exc:
         raise CliFailed(str(exc)) from exc
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
+    try:
+        seconds, maxrss, code = done.stdout.split()
+    except ValueError:
+        raise CliFailed(f"no timing from the runner: {done.stderr.strip()[-200:]}") from None
+    if int(code) != 0:
         message = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
-        raise CliFailed(f"exit {done.returncode} on {path.name}: {message}")
-    return elapsed
+        raise CliFailed(f"exit {code} on {path.name}: {message}")
+    return float(seconds), int(maxrss) / RSS_UNIT
 
 
 def timed(work: Callable[[], object]) -> float:
@@ -142,9 +165,7 @@ def timed(work: Callable[[], object]) -> float:
 
 
 def peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux (bytes on macOS)
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / RSS_UNIT
 
 
 if __name__ == "__main__":

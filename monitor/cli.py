@@ -128,12 +128,14 @@ def route_(ctx: click.Context, route_text: str, as_json: bool) -> None:
     """Active hazards affecting ROUTE (e.g. LIS-CCS, LPPT-SVMI), with the reasons."""
     from monitor import reports, service
 
-    rows = service.route(_config(ctx), route_text)
+    rows, unreliable = service.route(_config(ctx), route_text)
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
+        if unreliable:  # stdout stays one hazard a line; the caveat goes where people look
+            click.echo(reports.not_full_picture(unreliable), err=True)
     else:
-        reports.print_route(route_text, rows)
+        reports.print_route(route_text, rows, unreliable)
 
 
 @cli.command()

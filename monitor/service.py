@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -166,43 +167,53 @@ class WatchlistStatus:
 
 def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
     from alerts.match import match
-    from monitor.health import health_of
-    from monitor.runtime import build_sources, build_watches
+    from monitor.runtime import build_watches
 
     now = now or datetime.now(UTC)
     store = open_store(config)
     try:
-        states = store.states()
-        counts = store.active_counts()
         active = store.active_items()
-        _, disabled = build_sources(config)
-        sources = []
-        for cfg in config.sources.values():
-            state = states.get(cfg.name)
-            stale_after = config.monitor.stale_after_for(cfg.every)
-            health = health_of(state, now=now, stale_after=stale_after)
-            if not cfg.enabled or cfg.name in disabled:
-                health = "disabled" if health == "never" else health
-            sources.append(SourceStatus(
-                cfg.name, cfg.kind, cfg.enabled and cfg.name not in disabled, health,
-                _iso(state.last_success_at) if state else None,
-                state.consecutive_failures if state else 0, counts.get(cfg.name, 0),
-                log.redact(state.last_error) if state and state.last_error else None))
+        sources = _source_statuses(config, store, now)
         watchlists = []
         for name, watch in build_watches(config).items():
             hits = [s.item for s in active if match(watch, s.item)]
             top = max((i.severity for i in hits), default=None)
             watchlists.append(WatchlistStatus(name, len(hits), top.label if top is not None
                                               else None, sorted({i.key for i in hits})))
-        # Zero matches only mean "all clear" when every enabled source has been read lately.
-        unreliable = sorted(s.name for s in sources
-                            if s.enabled and s.health in ("failing", "stale", "never"))
         return {"sources": [s.__dict__ for s in sources],
                 "watchlists": [w.__dict__ for w in watchlists],
-                "unreliable_sources": unreliable,
+                "unreliable_sources": _unreliable(sources),
                 "deliveries": store.delivery_counts()}
     finally:
         store.close()
+
+
+def _source_statuses(config: Config, store: Any, now: datetime) -> list[SourceStatus]:
+    from monitor.health import health_of
+    from monitor.runtime import build_sources
+
+    states = store.states()
+    counts = store.active_counts()
+    _, disabled = build_sources(config)
+    sources = []
+    for cfg in config.sources.values():
+        state = states.get(cfg.name)
+        stale_after = config.monitor.stale_after_for(cfg.every)
+        health = health_of(state, now=now, stale_after=stale_after)
+        if not cfg.enabled or cfg.name in disabled:
+            health = "disabled" if health == "never" else health
+        sources.append(SourceStatus(
+            cfg.name, cfg.kind, cfg.enabled and cfg.name not in disabled, health,
+            _iso(state.last_success_at) if state else None,
+            state.consecutive_failures if state else 0, counts.get(cfg.name, 0),
+            log.redact(state.last_error) if state and state.last_error else None))
+    return sources
+
+
+def _unreliable(sources: list[SourceStatus]) -> list[str]:
+    """Enabled sources not read lately: zero matches only mean "all clear" without them."""
+    return sorted(s.name for s in sources
+                  if s.enabled and s.health in ("failing", "stale", "never"))
 
 
 def alerts(config: Config, since: timedelta, watchlist: str | None,
@@ -361,7 +372,8 @@ def print_parsed(kind: str, path: Path, settings: list[str], extras: list[str], 
     the machine allows (`_notam_json`).
     """
     if kind != "notam":
-        pieces: Iterable[str | bytes] = _json_pieces(parse_file(kind, path, settings, extras))
+        pieces: Iterable[str | bytes] = list(_json_pieces(parse_file(kind, path, settings,
+                                                                     extras)))
     else:
         pieces = _notam_json(path, source="notam")
     binary = _utf8_buffer(out)
@@ -381,13 +393,13 @@ NOTAM_FORK_AT = 1_000_000
 _PIECE = 2_000  # items per piece of printed text
 
 
-def _notam_json(path: Path, *, source: str) -> Sequence[str | bytes]:
-    """The item JSON lines of a NOTAM file; a forked child parses its second half.
+def _notam_json(path: Path, *, source: str) -> list[bytes]:
+    """The item JSON lines of a NOTAM file, in UTF-8; a forked child parses its second half.
 
-    The child sends its lines (UTF-8) down a pipe as it makes them, while the parent parses
-    the first half. If either half fails in any way, the whole file is parsed again in this
-    process, so an error (a ParseError naming the NOTAM by its number in the file) is raised
-    as one process raises it.
+    The child sends its lines down a pipe as it makes them, while the parent parses the first
+    half. If either half fails in any way, the whole file is parsed again in this process, so
+    an error (a ParseError naming the NOTAM by its number in the file) is raised as one
+    process raises it.
     """
     import os
     import signal
@@ -397,17 +409,13 @@ def _notam_json(path: Path, *, source: str) -> Sequence[str | bytes]:
     data = _read(path)
     halves = cut_notam_file(data, 2) if len(data) >= NOTAM_FORK_AT and _spare_core() else []
     if len(halves) != 2:
-        return _json_pieces(iter_notam_items(_text(data), source=source))
+        return list(_utf8_pieces(iter_notam_items(_text(data), source=source)))
     del data  # the halves hold it
     first, second = halves
-    pid, received = _fork(lambda: (
-        piece.encode("utf-8", "surrogatepass")
-        for piece in _iter_json_pieces(iter_notam_items(_text(second), source=source))))
+    pid, received = _fork(lambda: _utf8_pieces(iter_notam_items(_text(second), source=source)))
     mine: list[bytes] | None = None
     try:
-        # encoded here, while the child may still be at work
-        mine = [piece.encode("utf-8", "surrogatepass") for piece in
-                _json_pieces(iter_notam_items(_text(first), source=source))]
+        mine = list(_utf8_pieces(iter_notam_items(_text(first), source=source)))
     except Exception:  # parsed again below, to raise what one process raises
         os.kill(pid, signal.SIGKILL)
     except BaseException:
@@ -417,8 +425,8 @@ def _notam_json(path: Path, *, source: str) -> Sequence[str | bytes]:
         _, status = os.waitpid(pid, 0)
         sent = received()
     if mine is None or status != 0:  # a half's error would number its NOTAMs from its start
-        return _json_pieces(iter_notam_items(_text(first + second), source=source))
-    return [*mine, *sent]
+        return list(_utf8_pieces(iter_notam_items(_text(first + second), source=source)))
+    return mine + sent
 
 
 def _fork(work: Callable[[], Iterable[bytes]]) -> tuple[int, Callable[[], list[bytes]]]:
@@ -479,22 +487,22 @@ def _spare_core() -> bool:
     return cores > 1
 
 
-def _json_pieces(items: Iterable[Any]) -> list[str]:
-    return list(_iter_json_pieces(items))
+def _json_pieces(items: Iterable[Any]) -> Iterator[str]:
+    """Item JSON lines joined into pieces of `_PIECE` lines (no single copy of all the text).
 
-
-def _iter_json_pieces(items: Iterable[Any]) -> Iterator[str]:
-    """Item JSON lines joined into pieces of `_PIECE` lines (no single copy of all the text)."""
-    lines: list[str] = []
-    for item in items:
-        lines.append(item.to_json_line())
-        if len(lines) == _PIECE:
-            lines.append("")
-            yield "\n".join(lines)
-            lines = []
-    if lines:
+    The items of a piece are taken first, then written: one stage at a time is faster.
+    """
+    taken = iter(items)
+    while batch := list(itertools.islice(taken, _PIECE)):
+        lines = [item.to_json_line() for item in batch]
         lines.append("")
         yield "\n".join(lines)
+
+
+def _utf8_pieces(items: Iterable[Any]) -> Iterator[bytes]:
+    # Encoded piece by piece: text with one "…" takes 2 bytes a character, its UTF-8 about 1.
+    for piece in _json_pieces(items):
+        yield piece.encode("utf-8", "surrogatepass")
 
 
 def _utf8_buffer(out: TextIO) -> BinaryIO | None:
@@ -528,8 +536,10 @@ def _option_value(text: str, wants_list: bool) -> Any:
     return value
 
 
-def route(config: Config, text: str) -> list[dict[str, Any]]:
-    """`monitor route`: active items affecting a route now, highest severity first."""
+def route(config: Config, text: str,
+          now: datetime | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """`monitor route`: active items affecting a route now, highest severity first, and the
+    enabled sources not read lately (their hazards are missing from the list)."""
     from alerts.match import Watch, match
     from alerts.routes import parse_route, profile_route
     from monitor.runtime import FIR_COUNTRIES, fir_boundaries
@@ -544,13 +554,15 @@ def route(config: Config, text: str) -> list[dict[str, Any]]:
     store = open_store(config)
     try:
         active = store.active_items()
+        unreliable = _unreliable(_source_statuses(config, store, now or datetime.now(UTC)))
     finally:
         store.close()
     hits = [(s.item, reasons) for s in active if (reasons := match(watch, s.item))]
     hits.sort(key=lambda h: (-int(h[0].severity), h[0].key, h[0].source))
-    return [{"severity": item.severity.label, "key": item.key, "source": item.source,
+    rows = [{"severity": item.severity.label, "key": item.key, "source": item.source,
              "title": item.title, "reasons": reasons, "valid_to": item.to_json()["valid_to"],
              "url": item.url, "item": item.to_json()} for item, reasons in hits]
+    return rows, unreliable
 
 
 # -- Atom feeds ------------------------------------------------------------------------------

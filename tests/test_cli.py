@@ -233,6 +233,22 @@ def test_route_lists_active_hazards_with_reasons(config_file: Path, webhook: Web
     assert bad.returncode == 2 and "QQQ" in bad.stderr
 
 
+def test_route_says_when_an_empty_answer_is_not_an_all_clear(config_file: Path,
+                                                             webhook: Webhook) -> None:
+    args = ("--config", str(config_file))
+    assert monitor(*args, "once", "faa-prn").returncode == 0  # easa-czib never read
+    quiet = monitor(*args, "route", "HEL-OSL")
+    assert "no active hazard" in quiet.stdout
+    assert "Not a full picture" in quiet.stdout and "easa-czib" in quiet.stdout
+    assert "faa-prn" not in quiet.stdout.split("Not a full picture", 1)[1]
+    as_json = monitor(*args, "route", "LIS-CCS", "--json")
+    assert all(json.loads(line)["key"] for line in as_json.stdout.splitlines())
+    assert "Not a full picture" in as_json.stderr and "easa-czib" in as_json.stderr
+    assert monitor(*args, "once").returncode == 0  # every source read: no caveat
+    for proc in (monitor(*args, "route", "HEL-OSL"), monitor(*args, "route", "LIS-CCS")):
+        assert "Not a full picture" not in proc.stdout + proc.stderr
+
+
 def test_feed_prints_or_writes_the_watchlist_atom(config_file: Path, webhook: Webhook,
                                                   tmp_path: Path) -> None:
     import xml.etree.ElementTree as ET
