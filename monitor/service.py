@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -401,90 +401,34 @@ def _notam_json(path: Path, *, source: str) -> list[bytes]:
     an error (a ParseError naming the NOTAM by its number in the file) is raised as one
     process raises it.
     """
-    import os
-    import signal
-
+    from monitor import forked
     from monitor.notam import cut_notam_file, iter_notam_items
 
     data = _read(path)
-    halves = cut_notam_file(data, 2) if len(data) >= NOTAM_FORK_AT and _spare_core() else []
+    halves = (cut_notam_file(data, 2) if len(data) >= NOTAM_FORK_AT and forked.spare_core()
+              else [])
     if len(halves) != 2:
         return list(_utf8_pieces(iter_notam_items(_text(data), source=source)))
     del data  # the halves hold it
     first, second = halves
-    pid, received = _fork(lambda: _utf8_pieces(iter_notam_items(_text(second), source=source)))
+    child = forked.Child(lambda: _utf8_pieces(iter_notam_items(_text(second), source=source)))
     mine: list[bytes] | None = None
     try:
         mine = list(_utf8_pieces(iter_notam_items(_text(first), source=source)))
     except Exception:  # parsed again below, to raise what one process raises
-        os.kill(pid, signal.SIGKILL)
+        child.kill()
     except BaseException:
-        os.kill(pid, signal.SIGKILL)
+        child.kill()
         raise
     finally:
-        _, status = os.waitpid(pid, 0)
-        sent = received()
-    if mine is None or status != 0:  # a half's error would number its NOTAMs from its start
+        sent = child.result()
+    if mine is None or sent is None:  # a half's error would number its NOTAMs from its start
         return list(_utf8_pieces(iter_notam_items(_text(first + second), source=source)))
     return mine + sent
 
 
-def _fork(work: Callable[[], Iterable[bytes]]) -> tuple[int, Callable[[], list[bytes]]]:
-    """Run `work` in a forked child that writes what it yields down a pipe and exits 0 (1 on
-    any error). (The child's pid, and a call giving what the child wrote once it has exited:
-    a thread reads the pipe meanwhile, so the child never waits for this process.)"""
-    import contextlib
-    import fcntl  # (where os.fork exists, so does fcntl)
-    import os
-
-    reader, writer = os.pipe()
-    with contextlib.suppress(AttributeError, OSError):  # Linux: 1 MiB, not 64 KiB, a write
-        fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the command line, never flushes its stdout
-        code = 1
-        try:
-            os.close(reader)
-            with open(writer, "wb", buffering=0) as pipe:
-                for chunk in work():
-                    pipe.write(chunk)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(writer)
-    chunks: list[bytes] = []
-
-    def drain() -> None:
-        with open(reader, "rb", buffering=0) as pipe:
-            while chunk := pipe.read(1 << 20):
-                chunks.append(chunk)
-
-    thread = threading.Thread(target=drain, name="notam-child-pipe", daemon=True)
-    thread.start()
-
-    def received() -> list[bytes]:
-        thread.join()
-        return chunks
-
-    return pid, received
-
-
 def _text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
-
-
-def _spare_core() -> bool:
-    """A forked child would run beside this process: `os.fork` exists, a second core is ours,
-    and no other thread runs (a fork copies only the calling one)."""
-    import os
-
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return False
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return cores > 1
 
 
 def _json_pieces(items: Iterable[Any]) -> Iterator[str]:

@@ -21,6 +21,25 @@ def test_every_registered_kind_has_fixtures_and_a_readme_row() -> None:
         assert list(fixtures.glob("*.expected.json")), f"{kind} has no expected fixtures"
 
 
+def test_every_registry_line_names_the_class_of_its_kind() -> None:
+    for kind in SOURCES:
+        cls = SOURCES[kind]  # imports the module; a wrong line raises TypeError
+        assert cls.kind == kind and cls.__module__ == f"monitor.sources.{kind}", kind
+
+
+def test_a_config_loads_only_the_kinds_it_uses(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    config = tmp_path / "config.toml"
+    config.write_text('[[sources]]\nname = "prn"\nkind = "faa_prn"\n')
+    probe = ("import sys; from monitor.config import load_config; load_config(sys.argv[1]); "
+             "print(sorted(m for m in sys.modules if m.startswith('monitor.sources.')))")
+    done = subprocess.run([sys.executable, "-c", probe, str(config)], capture_output=True,
+                          text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "['monitor.sources.base', 'monitor.sources.faa_prn']"
+
+
 def test_every_cli_command_is_in_the_readme() -> None:
     for name, command in cli.commands.items():
         subcommands = getattr(command, "commands", None)

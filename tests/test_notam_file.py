@@ -1,0 +1,90 @@
+"""Large NOTAM files: cut into parts for two processes, and `monitor parse notam` on them.
+
+A file from `NOTAM_FORK_AT` bytes is parsed half in a forked child; its output must be the
+one a single process prints, and an unreadable NOTAM must be named as one process names it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from monitor import forked
+from monitor.notam import cut_notam_file, parse_notam_items, split_notams
+from monitor.service import NOTAM_FORK_AT
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "notam"
+
+
+def corpus(size: int) -> bytes:
+    """The fixture files end to end (CRLF one included), repeated to at least `size` bytes."""
+    whole = b"\n\n".join(p.read_bytes().strip() for p in sorted(FIXTURES.glob("*.txt")))
+    return b"\n\n".join([whole] * (size // len(whole) + 1)) + b"\n"
+
+
+def monitor_parse(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "monitor", "parse", "notam", str(path)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+@pytest.mark.parametrize("pieces", [2, 3, 5])
+def test_cut_parts_give_the_texts_of_the_whole_file(pieces: int) -> None:
+    data = corpus(200_000)
+    parts = cut_notam_file(data, pieces)
+    assert len(parts) == pieces and b"".join(parts) == data
+    texts = [t for part in parts for t in split_notams(part.decode())]
+    assert texts == split_notams(data.decode())
+
+
+def test_a_file_of_back_to_back_notams_is_cut_only_where_each_part_sees_them() -> None:
+    back_to_back = (FIXTURES / "back_to_back.txt").read_bytes()
+    data = b"\n\n".join([back_to_back] * 400)
+    parts = cut_notam_file(data, 2)
+    texts = [t for part in parts for t in split_notams(part.decode())]
+    assert texts == split_notams(data.decode())
+
+
+def test_a_child_process_sends_back_what_it_made() -> None:
+    if not forked.spare_core():
+        pytest.skip("one core, or os.fork missing: no child is forked here")
+    child = forked.Child(lambda: (f"chunk {i}\n".encode() for i in range(3)))
+    assert b"".join(child.result() or []) == b"chunk 0\nchunk 1\nchunk 2\n"
+
+    def half_then_fail() -> Iterator[bytes]:
+        yield b"half"
+        raise ValueError("the child's work failed")
+
+    assert forked.Child(half_then_fail).result() is None  # what it sent is not taken
+
+
+def test_parse_notam_on_a_large_file_prints_what_one_process_makes(tmp_path: Path) -> None:
+    data = corpus(NOTAM_FORK_AT + 200_000)
+    path = tmp_path / "notams.txt"
+    path.write_bytes(data)
+    proc = monitor_parse(path)
+    assert proc.returncode == 0, proc.stderr
+    expected = [item.to_json() for item in parse_notam_items(data.decode(), source="notam")]
+    printed = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(printed) == len(expected) > 5_000
+    assert printed == expected
+
+
+def test_an_unreadable_notam_in_the_second_half_is_named_by_its_place_in_the_file(
+        tmp_path: Path) -> None:
+    data = corpus(NOTAM_FORK_AT + 200_000)
+    cut = len(data) * 3 // 4
+    cut = data.index(b"\n\n", cut) + 2
+    broken = data[:cut] + b"XX NOT A NOTAM AT ALL\n\n" + data[cut:]
+    path = tmp_path / "notams.txt"
+    path.write_bytes(broken)
+    proc = monitor_parse(path)
+    assert proc.returncode == 1 and proc.stdout == ""
+    index = len(split_notams(broken[:cut].decode())) + 1
+    total = len(split_notams(broken.decode()))
+    assert f"NOTAM {index} of {total} ('XX NOT A NOTAM AT ALL')" in proc.stderr
