@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean postgres
+.PHONY: run test lint bench bytecode clean postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Bytecode for the project's own modules, as a wheel install would leave it: every start
+# compiles them again where it is missing (and PYTHONDONTWRITEBYTECODE keeps Python from
+# caching it). Stale files are recompiled; unchanged ones are left as they are.
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q monitor alerts migrations
+
+run: $(STAMP) bytecode
 	$(BIN)/monitor db upgrade
 	$(BIN)/monitor run
 
@@ -33,8 +39,9 @@ postgres:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP)
-	$(BIN)/python bench/notam_parse.py
+bench: $(STAMP) bytecode
+	$(BIN)/python bench/notam_parse.py --cli --real
+	$(BIN)/python bench/cycle.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

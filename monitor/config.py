@@ -61,12 +61,18 @@ class MonitorSettings(_Strict):
     timeout: timedelta = timedelta(seconds=30)
     max_body: int = Field(default=10_000_000, ge=1024)
     fetch_retries: int = Field(default=2, ge=0, le=10)
+    host_gap: timedelta = timedelta(0)
     delivery_attempts: int = Field(default=8, ge=1)
 
     @field_validator("health_repeat", "retention", "timeout", mode="before")
     @classmethod
     def _durations(cls, value: Any) -> timedelta:
         return _duration(value)
+
+    @field_validator("host_gap", mode="before")
+    @classmethod
+    def _gap(cls, value: Any) -> timedelta:
+        return _duration(value, allow_zero=True)
 
     @field_validator("stale_after")
     @classmethod

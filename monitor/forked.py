@@ -10,8 +10,10 @@ database connections or buffered output.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable
 
@@ -34,9 +36,13 @@ class Child:
     def __init__(self, work: Callable[[], Iterable[bytes]]) -> None:
         import fcntl  # (where os.fork exists, so does fcntl)
 
+        for stream in (sys.stdout, sys.stderr):  # else the child would write it out again
+            with contextlib.suppress(Exception):
+                stream.flush()
         reader, writer = os.pipe()
         with contextlib.suppress(AttributeError, OSError):  # Linux: 1 MiB, not 64 KiB, a write
             fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
+        gc.freeze()  # the child's collections then leave the shared pages alone (no copies)
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns into the caller, never flushes its stdout
             code = 1
@@ -48,6 +54,7 @@ class Child:
                 code = 0
             finally:
                 os._exit(code)
+        gc.unfreeze()
         os.close(writer)
         self._chunks: list[bytes] = []
         # A thread drains the pipe meanwhile, so the child never waits for this process.

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
+from monitor import forked
 from monitor.alerting import change_alerts, corroborate, health_alert, log_alerts, summary_alerts
 from monitor.diff import Known, confirm, diff
 from monitor.errors import FetchError, ParseError
 from monitor.health import failure_label, health_alert_due
 from monitor.logs import log
 from monitor.runtime import Runtime
-from monitor.sources.base import Fetched, Validators
+from monitor.sources.base import Fetched, Http, Validators
 from monitor.store import RunRecord, StateView
 from monitor.types import ChangeKind, Item, Severity
 
@@ -57,12 +60,21 @@ def run_source(rt: Runtime, name: str, *, respect_backoff: bool = False) -> RunO
     return _finish(record)
 
 
-def run_many(rt: Runtime, names: list[str], *, workers: int = 8) -> list[RunOutcome]:
+# From this many sources a `monitor once` fetches and parses half of them in a forked second
+# process (when a second core is free): HTTP exchanges and HTML parsing are CPU work that one
+# Python process does one thread at a time.
+FORK_AT = 64
+
+
+def run_many(rt: Runtime, names: list[str], *, workers: int = 8,
+             processes: int | None = None) -> list[RunOutcome]:
     """`monitor once`: every named source once, fetched side by side, written together.
 
     Leases and states are taken in one transaction, the fetches and parses run in a thread
-    pool, and every run's rows are committed in one transaction at the end (each run stays
-    all-or-nothing; an unchanged cycle costs a handful of statements, not a few per source).
+    pool (two processes of one, with `processes=2`, the default from `FORK_AT` sources on a
+    machine with a spare core), and every run's rows are committed in one transaction at the
+    end by this process (each run stays all-or-nothing; an unchanged cycle costs a handful of
+    statements, not a few per source).
     """
     if not names:
         return []
@@ -72,8 +84,10 @@ def run_many(rt: Runtime, names: list[str], *, workers: int = 8) -> list[RunOutc
     outcomes = [_skipped(n) for n in names if n not in states]
     leased = [n for n in names if n in states]
     try:
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(leased)))) as pool:
-            attempts = list(pool.map(lambda n: _attempt(rt, n, states[n], started), leased))
+        if processes is None:
+            processes = 2 if len(leased) >= FORK_AT and forked.spare_core() else 1
+        attempts = _attempt_all(rt, leased, states, started, workers=workers,
+                                processes=processes)
         unchanged = [a.name for a in attempts
                      if a.error is None and a.fetched is not None and a.fetched.not_modified]
         pending = rt.store.known_items_many(unchanged)
@@ -105,17 +119,100 @@ class _Attempt:
     error: Exception | None = None
 
 
-def _attempt(rt: Runtime, name: str, state: StateView, started: datetime) -> _Attempt:
+def _attempt(rt: Runtime, name: str, state: StateView, started: datetime,
+             http: Http | None = None) -> _Attempt:
     attempt = _Attempt(name, state, started, time.perf_counter())
     source = rt.sources[name]
     try:
-        attempt.fetched = source.fetch(rt.http, Validators(state.etag, state.last_modified),
-                                       now=started)
+        attempt.fetched = source.fetch(http or rt.http,
+                                       Validators(state.etag, state.last_modified), now=started)
         if not attempt.fetched.not_modified:
             attempt.items = source.parse_fetched(attempt.fetched)
     except Exception as exc:  # a parser bug is a failed run, never a crashed scheduler
         attempt.error = exc
     return attempt
+
+
+def _attempt_all(rt: Runtime, names: list[str], states: dict[str, StateView],
+                 started: datetime, *, workers: int, processes: int) -> list[_Attempt]:
+    """Every source's attempt, in `names` order; with two processes a forked child makes the
+    attempts of its share and pickles them back (its HTTP client is its own). A child that
+    fails in any way leaves its share to this process, fetched again."""
+
+    def attempt_share(share: list[str], http: Http) -> list[_Attempt]:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(share)))) as pool:
+            return list(pool.map(lambda n: _attempt(rt, n, states[n], started, http), share))
+
+    fresh = getattr(rt.http, "fresh", None)
+    shares = _shares(rt, names, processes if fresh is not None else 1)
+    if len(shares) < 2:
+        return attempt_share(names, rt.http)
+    mine, theirs = shares
+    child = forked.Child(lambda: _pickled(attempt_share(theirs, fresh())))  # type: ignore[misc]
+    try:
+        attempts = attempt_share(mine, rt.http)
+    except BaseException:
+        child.kill()
+        child.result()
+        raise
+    sent = child.result()
+    attempts += (pickle.loads(b"".join(sent)) if sent is not None
+                 else attempt_share(theirs, rt.http))
+    order = {n: i for i, n in enumerate(names)}
+    return sorted(attempts, key=lambda a: order[a.name])
+
+
+def _shares(rt: Runtime, names: list[str], count: int) -> list[list[str]]:
+    paced = rt.config.monitor.host_gap > timedelta(0)
+    hosts = {n: urlsplit(rt.sources[n].url).netloc for n in names} if paced else None
+    return deal(names, count, hosts=hosts)
+
+
+def deal(names: list[str], count: int, *,
+         hosts: dict[str, str] | None = None) -> list[list[str]]:
+    """`names` dealt into up to `count` non-empty shares of about equal size. With `hosts`
+    (name -> host: requests to a host are paced, and each process paces only its own) the
+    sources of one host stay in one share."""
+    if count < 2 or len(names) < 2:
+        return [names]
+    if hosts is None:
+        return [share for share in (names[i::count] for i in range(count)) if share]
+    by_host: dict[str, list[str]] = {}
+    for name in names:
+        by_host.setdefault(hosts[name], []).append(name)
+    shares: list[list[str]] = [[] for _ in range(count)]
+    for group in sorted(by_host.values(), key=len, reverse=True):
+        min(shares, key=len).extend(group)
+    return [share for share in shares if share]
+
+
+def _pickled(attempts: list[_Attempt]) -> list[bytes]:
+    """The attempts as one pickle; an error that would not come back as itself travels as a
+    `_ChildFailure` of the same type name and message."""
+    for attempt in attempts:
+        error = attempt.error
+        if error is None:
+            continue
+        try:
+            back = pickle.loads(pickle.dumps(error))
+            same = type(back) is type(error) and str(back) == str(error)
+        except Exception:
+            same = False
+        if not same:
+            attempt.error = _ChildFailure(type(error).__name__, str(error))
+    return [pickle.dumps(attempts, protocol=pickle.HIGHEST_PROTOCOL)]
+
+
+class _ChildFailure(Exception):
+    """An unexpected error raised in the forked child, by its type's name and its message."""
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(type_name, message)
+        self.type_name = type_name
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _record(rt: Runtime, attempt: _Attempt, known: dict[str, Known]) -> RunRecord:
@@ -199,7 +296,8 @@ def _failure_record(rt: Runtime, kind: str, attempt: _Attempt, exc: Exception) -
     if isinstance(exc, FetchError | ParseError):
         error = str(exc)
     else:
-        error = f"internal error: {type(exc).__name__}: {exc}"
+        kind_of = exc.type_name if isinstance(exc, _ChildFailure) else type(exc).__name__
+        error = f"internal error: {kind_of}: {exc}"
     if isinstance(exc, ParseError) and not error.startswith("layout changed"):
         error = f"layout changed: {error}"
     error = log.redact(error)

@@ -43,7 +43,8 @@ def open_runtime(config: Config, *, migrate: bool = True, announce: bool = True)
     store = open_store(config, migrate=migrate)
     settings = config.monitor
     http = HttpClient(user_agent=settings.user_agent, timeout=settings.timeout.total_seconds(),
-                      max_body=settings.max_body, retries=settings.fetch_retries)
+                      max_body=settings.max_body, retries=settings.fetch_retries,
+                      host_gap=settings.host_gap.total_seconds())
     sources, disabled = build_sources(config)
     if announce:
         for name, reason in disabled.items():

@@ -7,6 +7,7 @@ one a single process prints, and an unreadable NOTAM must be named as one proces
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -51,8 +52,8 @@ def test_a_file_of_back_to_back_notams_is_cut_only_where_each_part_sees_them() -
 
 
 def test_a_child_process_sends_back_what_it_made() -> None:
-    if not forked.spare_core():
-        pytest.skip("one core, or os.fork missing: no child is forked here")
+    if not hasattr(os, "fork"):
+        pytest.skip("os.fork missing: no child is forked here")
     child = forked.Child(lambda: (f"chunk {i}\n".encode() for i in range(3)))
     assert b"".join(child.result() or []) == b"chunk 0\nchunk 1\nchunk 2\n"
 
