@@ -188,6 +188,7 @@ class RawBody(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     url: Mapped[str] = mapped_column(Text)
+    part: Mapped[str] = mapped_column(String(40), server_default="page")  # or an extra's name
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     body: Mapped[bytes] = mapped_column(LargeBinary)

@@ -268,7 +268,10 @@ def _success_record(rt: Runtime, kind: str, attempt: _Attempt, fetched: Fetched,
         record.state.update(items_seen=len(items), etag=fetched.validators.etag,
                             last_modified=fetched.validators.last_modified,
                             baseline_done=True)
-        record.raw = [(fetched.url, page) for page in fetched.pages[:1]]
+        record.raw = [(fetched.url, page, "page") for page in fetched.pages[:1]]
+        remembered = rt.sources[name].remembers
+        record.raw += [(fetched.url, body, part) for part, body in fetched.extra.items()
+                       if part in remembered]
     record.diff = result
     record.new = sum(c.kind == ChangeKind.NEW for c in result.changes)
     record.updated = sum(c.kind in (ChangeKind.UPDATED, ChangeKind.REINSTATED)
@@ -312,7 +315,7 @@ def _failure_record(rt: Runtime, kind: str, attempt: _Attempt, exc: Exception) -
                     "next_due_at": now + backoff_delay(failures, rt.config.sources[name].every,
                                                        retry_after)}
     if fetched is not None and fetched.pages:
-        record.raw = [(fetched.url, fetched.pages[0])]  # keep the body that failed to parse
+        record.raw = [(fetched.url, fetched.pages[0], "page")]  # the body that failed to parse
     if health_alert_due(failures=failures, threshold=settings.alert_after_failures,
                         alerted_at=state.health_alerted_at, now=now,
                         repeat=settings.health_repeat):

@@ -46,6 +46,9 @@ def open_runtime(config: Config, *, migrate: bool = True, announce: bool = True)
                       max_body=settings.max_body, retries=settings.fetch_retries,
                       host_gap=settings.host_gap.total_seconds())
     sources, disabled = build_sources(config)
+    remembering = {name: s.remembers for name, s in sources.items() if s.remembers}
+    for name, kept in store.kept_parts(remembering).items():
+        sources[name].restore(kept)
     if announce:
         for name, reason in disabled.items():
             log.warning("source.disabled", source=name, reason=reason)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -88,7 +88,7 @@ class RunRecord:
     diff: Diff | None = None
     alerts: list[NewAlert] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)     # SourceState columns to set
-    raw: list[tuple[str, bytes]] = field(default_factory=list)
+    raw: list[tuple[str, bytes, str]] = field(default_factory=list)  # (url, body, part)
     state_exists: bool = False       # the source_state row is there (update, not insert)
 
     @property
@@ -310,11 +310,27 @@ class Store:
         with self._session() as s:
             return s.scalar(select(func.count()).select_from(ChangeRow)) or 0
 
-    def last_raw_body(self, source: str) -> tuple[str, bytes] | None:
+    def last_raw_body(self, source: str, part: str = "page") -> tuple[str, bytes] | None:
         with self._session() as s:
-            row = s.scalars(select(RawBody).where(RawBody.source == source)
+            row = s.scalars(select(RawBody).where(RawBody.source == source,
+                                                  RawBody.part == part)
                             .order_by(RawBody.id.desc()).limit(1)).first()
             return (row.url, gzip.decompress(row.body)) if row else None
+
+    def kept_parts(self, wanted: Mapping[str, Sequence[str]]) -> dict[str, dict[str, bytes]]:
+        """The newest kept body of each named part, per source (`{source: [part, ...]}`)."""
+        found: dict[str, dict[str, bytes]] = {}
+        pairs = {(source, part) for source, parts in wanted.items() for part in parts}
+        if not pairs:
+            return found
+        newest = (select(func.max(RawBody.id)).where(RawBody.source.in_(list(wanted)))
+                  .group_by(RawBody.source, RawBody.part))
+        with self._session() as s:
+            for source, part, body in s.execute(select(
+                    RawBody.source, RawBody.part, RawBody.body).where(RawBody.id.in_(newest))):
+                if (source, part) in pairs:
+                    found.setdefault(source, {})[part] = gzip.decompress(body)
+        return found
 
     # -- writing a run -------------------------------------------------------------------
 
@@ -358,8 +374,8 @@ class Store:
                 else None
             _insert_alert(s, alert, run_id=run_id, change_id=change_id,
                           now=record.finished_at)
-        for url, body in record.raw:
-            self._keep_raw(s, record.source, run_id, url, body, record.finished_at)
+        for url, body, part in record.raw:
+            self._keep_raw(s, record.source, run_id, url, body, record.finished_at, part)
         columns = {"kind": record.kind, **record.state}
         updated = s.execute(update(SourceState).where(SourceState.name == record.source)
                             .values(**columns)).rowcount
@@ -412,19 +428,21 @@ class Store:
         return ids
 
     def _keep_raw(self, s: Session, source: str, run_id: int, url: str, body: bytes,
-                  now: datetime) -> None:
-        """Keep the last few distinct bodies per source; an unchanged body writes nothing."""
+                  now: datetime, part: str = "page") -> None:
+        """Keep the last few distinct bodies of each part per source; an unchanged body
+        writes nothing."""
         digest = hashlib.sha256(body).hexdigest()
-        last = s.scalars(select(RawBody.sha256).where(RawBody.source == source, RawBody.url == url)
+        mine = (RawBody.source == source, RawBody.part == part)
+        last = s.scalars(select(RawBody.sha256).where(*mine, RawBody.url == url)
                          .order_by(RawBody.id.desc()).limit(1)).first()
         if last == digest:
             return
-        s.add(RawBody(source=source, run_id=run_id, fetched_at=now, url=url, sha256=digest,
-                      size=len(body), body=gzip.compress(body, compresslevel=5)))
+        s.add(RawBody(source=source, run_id=run_id, fetched_at=now, url=url, part=part,
+                      sha256=digest, size=len(body), body=gzip.compress(body, compresslevel=5)))
         s.flush()
-        keep = select(RawBody.id).where(RawBody.source == source).order_by(
-            RawBody.id.desc()).limit(RAW_BODIES_KEPT)
-        s.execute(delete(RawBody).where(RawBody.source == source, RawBody.id.not_in(keep)))
+        keep = select(RawBody.id).where(*mine).order_by(RawBody.id.desc()).limit(
+            RAW_BODIES_KEPT)
+        s.execute(delete(RawBody).where(*mine, RawBody.id.not_in(keep)))
 
     def add_alerts(self, alerts: Iterable[NewAlert], now: datetime) -> list[int]:
         """Alerts outside a run (a test notification, a stale-source alert)."""
@@ -562,9 +580,15 @@ class Store:
                 AlertRow.created_at < before, AlertRow.category != "summary",
                 AlertRow.id.not_in(unfinished),
                 or_(AlertRow.item_key.is_(None), AlertRow.item_key.not_in(active)))).rowcount or 0
-            counts["runs"] = s.execute(delete(Run).where(Run.started_at < before)).rowcount or 0
+            # The newest body of each part stays however old (a new process falls back on
+            # it), detached first from its run, whose deletion would take it along.
+            newest = select(func.max(RawBody.id)).group_by(RawBody.source, RawBody.part)
+            old_runs = select(Run.id).where(Run.started_at < before)
+            s.execute(update(RawBody).where(RawBody.id.in_(newest), RawBody.run_id.in_(old_runs))
+                      .values(run_id=None))
             counts["raw_bodies"] = s.execute(delete(RawBody).where(
-                RawBody.fetched_at < before)).rowcount or 0
+                RawBody.fetched_at < before, RawBody.id.not_in(newest))).rowcount or 0
+            counts["runs"] = s.execute(delete(Run).where(Run.started_at < before)).rowcount or 0
             counts["items"] = s.execute(delete(ItemRow).where(
                 ItemRow.active.is_(False), ItemRow.changed_at < before)).rowcount or 0
             s.execute(delete(Lease).where(Lease.expires_at < before))

@@ -226,3 +226,41 @@ def test_a_feed_outage_in_a_running_monitor_is_not_a_change(setup) -> None:  # t
         assert changes(config) == before
     finally:
         service.close_runtime(rt)
+
+
+def test_a_feed_outage_met_by_a_new_process_falls_back_on_the_stored_feed(setup) -> None:  # type: ignore[no-untyped-def]
+    config, server, _hook = setup
+    assert service.once(config, ["easa-czib"]) == 0  # a good feed: kept with the run
+    before = changes(config)
+    shown = {(s.item.key, s.item.title, s.item.url) for s in active(config)}
+    assert any(key.startswith("CZIB ") and "/czibs/" in (url or "")
+               for key, _title, url in shown)
+    server.serve(CZIB, fixture_bytes("easa_czib", "active.json") + b"\n",
+                 content_type="application/json")  # a new body, so it is parsed again
+    server.serve(FEED, "down", status=503, content_type="text/plain")
+    assert service.once(config, ["easa-czib"]) == 0  # `once` again: a new process, no memory
+    assert changes(config) == before  # numbers and links from the stored feed: no "updates"
+    assert {(s.item.key, s.item.title, s.item.url) for s in active(config)} == shown
+
+
+def test_the_stored_feed_outlives_retention(setup) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    config, _server, _hook = setup
+    assert service.once(config, ["easa-czib"]) == 0
+    store = Store(config.database_url)
+    try:
+        store.prune(datetime.now(UTC) + timedelta(days=365))  # everything is "old"
+        kept = store.kept_parts({"easa-czib": ["feed", "page"]})["easa-czib"]
+    finally:
+        store.close()
+    assert kept["feed"] == fixture_bytes("easa_czib", "feed.xml")
+    assert kept["page"] == fixture_bytes("easa_czib", "active.json")
+
+
+def active(config: Config) -> list:  # type: ignore[type-arg]
+    store = Store(config.database_url)
+    try:
+        return store.active_items()
+    finally:
+        store.close()

@@ -84,6 +84,9 @@ class Source:
     default_url: ClassVar[str | None] = None
     # Content types the primary body may have; anything else is "blocked / not what we asked".
     expect: ClassVar[tuple[str, ...]] = ()
+    # Extras (`Fetched.extra` names) the store keeps and hands back through `restore` when a
+    # process starts, for a source that falls back on the last good one when it is missing.
+    remembers: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, name: str, url: str | None = None,
                  options: SourceOptions | None = None) -> None:
@@ -97,6 +100,9 @@ class Source:
     def disabled_reason(self) -> str | None:
         """Why this source cannot run as configured (e.g. empty credentials), else None."""
         return None
+
+    def restore(self, kept: Mapping[str, bytes]) -> None:
+        """The last kept bodies of the extras in `remembers`, given once at start."""
 
     def fetch(self, http: Http, validators: Validators, *, now: datetime) -> Fetched:
         """Default: one conditional GET of `self.url`."""

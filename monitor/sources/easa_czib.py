@@ -53,8 +53,13 @@ class EasaCzib(Source):
     Options = EasaCzibOptions
     default_url = EXPORT_URL
     expect = ("application/json",)
+    remembers = ("feed",)  # a fresh process bridges a feed outage with the stored feed
 
     _last_feed: bytes | None = None
+
+    def restore(self, kept: Mapping[str, bytes]) -> None:
+        if self._last_feed is None and kept.get("feed"):
+            self._last_feed = kept["feed"]
 
     def fetch(self, http: Http, validators: Validators, *, now: datetime) -> Fetched:
         """Conditional GET of the export, then a best-effort GET of the feed."""
