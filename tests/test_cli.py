@@ -272,3 +272,15 @@ def test_demo_tells_the_story_offline() -> None:
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     assert "SYNTHETIC" in proc.stdout
     assert "[WARNING] KICZ A0012/25" in proc.stdout
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    notams = (ROOT / "tests" / "fixtures" / "notam" / "icao_basic.txt").read_text()
+    path = tmp_path / "many.txt"
+    path.write_text("\n\n".join([notams] * 3000))
+    proc = subprocess.Popen([sys.executable, "-m", "monitor", "parse", "notam", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert proc.stdout is not None and proc.stdout.readline().startswith(b"{")
+    proc.stdout.close()  # like `| head -1`
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 1) and b"Traceback" not in err, err.decode()
