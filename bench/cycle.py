@@ -200,9 +200,14 @@ def soak(cycles: int, work: Path) -> None:
     """RSS growth over many unchanged cycles of 10 sources in one process (the scheduler's
     job body: run_source then sweep)."""
     sys.path.insert(0, str(ROOT))
+    import gc
+
     from monitor import service
+    from monitor.cli import GC_THRESHOLDS
     from monitor.outbox import sweep
     from monitor.pipeline import run_source
+
+    gc.set_threshold(*GC_THRESHOLDS)  # as `monitor run` has them
 
     folder = Path(tempfile.mkdtemp(prefix="soak-", dir=work))
     pages = Pages(10)
