@@ -53,9 +53,19 @@ def change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewAl
                 alerts.append(_item_alert(rt, source, change, index, wname, reasons,
                                           Severity.INFO, all_clear=True))
             continue
+        told: set[str] | None = None  # read only for an update that eased the severity
         for wname, watch in rt.watches.items():
             reasons = match(watch, item)
             if not reasons:
+                if _eased(change, watch):
+                    if told is None:
+                        told = (rt.store.alerted_watchlists(source, item.key)
+                                | rt.store.summarised_watchlists(item.key))
+                    eased = match(watch, item, ignore_severity=True)
+                    if wname in told and eased:
+                        # Below the threshold now: the desk that heard of it hears it eased.
+                        alerts.append(_item_alert(rt, source, change, index, wname, eased,
+                                                  Severity.INFO, all_clear=True))
                 continue
             twin = rt.store.twin_alert(wname, item.key, str(change.kind), source,
                                        now - TWIN_WINDOW)
@@ -73,6 +83,14 @@ def change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewAl
             alerts.append(_item_alert(rt, source, change, index, wname, reasons,
                                       item.severity, all_clear=False))
     return alerts
+
+
+def _eased(change: Change, watch: Watch) -> bool:
+    """An update that took the item from the watchlist's threshold to below it (a travel
+    advisory lowered from level 4 to 2, a prohibition replaced by a mere advisory)."""
+    before = change.previous
+    return (change.kind == ChangeKind.UPDATED and before is not None
+            and before.severity >= watch.min_severity > change.item.severity)
 
 
 SUSPENSION_WINDOW = timedelta(hours=48)

@@ -74,6 +74,10 @@ FIXTURES: dict[str, FixtureSet] = {
                                    failing=("error.json",)),
     "faa_notam_api": FixtureSet(source="faa-notam-api", pattern="*.json"),
     "faa_nms": FixtureSet(source="faa-nms", pattern="*.json", failing=("token.json",)),
+    "us_state_rss": FixtureSet(source="us-state-dept", pattern="*.*",
+                               failing=("empty_channel.xml", "maintenance.html")),
+    "uk_fcdo": FixtureSet(source="fcdo-venezuela", pattern="*.json",
+                          failing=("not_travel_advice.json", "no_alert_status.json")),
 }
 
 

@@ -25,6 +25,8 @@ KINDS: dict[str, str] = {
     "aviationstack": "monitor.sources.aviationstack:AviationStack",
     "flightaware": "monitor.sources.flightaware:FlightAware",
     "eldorado": "monitor.sources.eldorado:ElDorado",
+    "us_state_rss": "monitor.sources.us_state_rss:UsStateRss",
+    "uk_fcdo": "monitor.sources.uk_fcdo:UkFcdo",
 }
 
 
