@@ -8,16 +8,15 @@ update changed. One source per country; the item is keyed `FCDO <slug>`.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from monitor import countries
+from monitor.plaintext import plain_lines
 from monitor.sources.api import JSON_TYPES, decode_json, layout_changed
 from monitor.sources.base import Source
-from monitor.types import Item, ItemKind, Severity
+from monitor.types import Item, ItemKind, Severity, parse_iso
 
 ADVICE_URL = "https://www.gov.uk/api/content/foreign-travel-advice/venezuela"
 PAGE_BASE = "https://www.gov.uk"
@@ -32,8 +31,6 @@ ALERTS: dict[str, tuple[Severity, str]] = {
     "avoid_all_but_essential_travel_to_parts":
         (Severity.ADVISORY, "against all but essential travel to parts"),
 }
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK = re.compile(r"</?(?:p|div|li|ul|ol|br|h\d)\b[^>]*>", re.IGNORECASE)
 
 
 class UkFcdo(Source):
@@ -106,11 +103,7 @@ def _body(details: Mapping[str, Any]) -> str:
         lines.append(" ".join(change.split()))
     summary = details.get("summary")
     if isinstance(summary, str) and summary.strip():
-        text = html.unescape(_TAG.sub("", _BLOCK.sub("\n", summary)))
-        plain = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
-        if len(plain) > SUMMARY_LIMIT:
-            plain = plain[:SUMMARY_LIMIT - 1].rstrip() + "…"
-        lines.append(plain)
+        lines.append(plain_lines(summary, SUMMARY_LIMIT))
     return "\n".join(lines)
 
 
@@ -125,7 +118,6 @@ def _time(value: object, field: str, url: str) -> datetime | None:
     if not isinstance(value, str):
         raise layout_changed(f"{field} is not a string", url)
     try:
-        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
+        return parse_iso(value.strip())
+    except (ValueError, OverflowError) as exc:
         raise layout_changed(f"{field} {value!r} is not an ISO time", url) from exc
-    return stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)

@@ -19,6 +19,7 @@ from pydantic import field_validator
 
 from monitor import countries
 from monitor.errors import ParseError
+from monitor.plaintext import plain_lines
 from monitor.sources.base import Source, SourceOptions, require
 from monitor.types import Item, ItemKind, Severity
 
@@ -32,8 +33,6 @@ LEVELS: dict[int, Severity] = {4: Severity.WARNING, 3: Severity.ADVISORY, 2: Sev
                                1: Severity.INFO}
 
 _LEVEL = re.compile(r"Level\s+(\d+)\s*:\s*([^.<]+)", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK = re.compile(r"</?(?:p|div|li|ul|ol|br|h\d)\b[^>]*>", re.IGNORECASE)
 
 
 class UsStateRssOptions(SourceOptions):
@@ -107,7 +106,7 @@ def advisory_item(entry: Mapping[str, str], *, index: int, source: str, url: str
     link = entry["link"] if entry["link"].startswith(("https://", "http://")) else None
     return Item(
         source=source, kind=ItemKind.ADVISORY, key=key, title=title, severity=severity,
-        status="active", body=_plain(entry["description"]), url=link or url,
+        status="active", body=plain_lines(entry["description"], BODY_LIMIT), url=link or url,
         countries=codes, published_at=_published(entry["pubDate"], index, url),
         revision=f"level {level}" if level else "")
 
@@ -118,14 +117,6 @@ def _countries(name: str) -> tuple[str, ...]:
     if code is not None:
         return (code,)
     return tuple(sorted(countries.countries_in_text(name)))
-
-
-def _plain(description: str) -> str:
-    """The description's HTML as lines of plain text, cut to BODY_LIMIT characters."""
-    text = html.unescape(_TAG.sub("", _BLOCK.sub("\n", description)))
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    plain = "\n".join(line for line in lines if line)
-    return plain if len(plain) <= BODY_LIMIT else plain[:BODY_LIMIT - 1].rstrip() + "…"
 
 
 def _published(value: str, index: int, url: str) -> datetime | None:
