@@ -137,7 +137,9 @@ class AlertRow(Base):
     """Something a watchlist (or the operators) must hear about; rendered per channel on send."""
 
     __tablename__ = "alerts"
-    __table_args__ = (Index("ix_alerts_watchlist_created", "watchlist", "created_at"),)
+    __table_args__ = (Index("ix_alerts_watchlist_created", "watchlist", "created_at"),
+                      Index("ix_alerts_watchlist_key_created", "watchlist", "item_key",
+                            "created_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"),
