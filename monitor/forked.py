@@ -31,7 +31,10 @@ def spare_core() -> bool:
 
 
 class Child:
-    """A forked child running `work`; `result()` waits for it and gives what it wrote."""
+    """A forked child running `work`; `result()` waits for it and gives what it wrote.
+
+    OSError when no process can be forked: callers then do all the work themselves.
+    """
 
     def __init__(self, work: Callable[[], Iterable[bytes]]) -> None:
         import fcntl  # (where os.fork exists, so does fcntl)
@@ -43,7 +46,13 @@ class Child:
         with contextlib.suppress(AttributeError, OSError):  # Linux: 1 MiB, not 64 KiB, a write
             fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
         gc.freeze()  # the child's collections then leave the shared pages alone (no copies)
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:  # no process to be had (EAGAIN, ENOMEM): the caller works alone
+            gc.unfreeze()
+            os.close(reader)
+            os.close(writer)
+            raise
         if self.pid == 0:  # the child: never returns into the caller, never flushes its stdout
             code = 1
             try:

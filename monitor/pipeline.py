@@ -148,7 +148,11 @@ def _attempt_all(rt: Runtime, names: list[str], states: dict[str, StateView],
     if len(shares) < 2:
         return attempt_share(names, rt.http)
     mine, theirs = shares
-    child = forked.Child(lambda: _pickled(attempt_share(theirs, fresh())))  # type: ignore[misc]
+    try:
+        child = forked.Child(lambda: _pickled(attempt_share(theirs, fresh())))  # type: ignore[misc]
+    except OSError as exc:
+        log.warning("once.fork_failed", error=str(exc), sources=len(names))
+        return attempt_share(names, rt.http)
     try:
         attempts = attempt_share(mine, rt.http)
     except BaseException:

@@ -415,7 +415,11 @@ def _notam_json(path: Path, *, source: str) -> list[bytes]:
         return list(_utf8_pieces(iter_notam_items(_text(data), source=source)))
     del data  # the halves hold it
     first, second = halves
-    child = forked.Child(lambda: _utf8_pieces(iter_notam_items(_text(second), source=source)))
+    try:
+        child = forked.Child(lambda: _utf8_pieces(iter_notam_items(_text(second),
+                                                                   source=source)))
+    except OSError:  # no second process to be had: one does it all
+        return list(_utf8_pieces(iter_notam_items(_text(first + second), source=source)))
     mine: list[bytes] | None = None
     try:
         mine = list(_utf8_pieces(iter_notam_items(_text(first), source=source)))

@@ -185,3 +185,18 @@ def test_monitor_once_over_many_sources_forks_and_records_every_run(
     agents = {r["headers"].get("User-Agent") for r in server.requests}
     assert len(agents) == 1  # the child's client is configured as the parent's
     assert pipeline.FORK_AT <= FORK_AT
+
+
+def test_when_no_process_can_be_forked_one_process_does_it_all(
+        tmp_path: Path, server: FixtureServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    one = cycle(write_config(tmp_path / "one", server, 6), processes=1)
+    monkeypatch.setattr(os, "fork", no_fork)
+    alone = cycle(write_config(tmp_path / "two", server, 6), processes=2)
+    assert alone == one
+    warnings = [json.loads(line) for line in capsys.readouterr().out.splitlines()
+                if "once.fork_failed" in line]
+    assert len(warnings) == 1 and "temporarily unavailable" in warnings[0]["error"]
