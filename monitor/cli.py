@@ -258,6 +258,8 @@ def _exit(code: object) -> NoReturn:
     import atexit
     import os
 
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or debugger writes its results after this returns
     if code is None:
         code = 0
     elif not isinstance(code, int):

@@ -284,3 +284,11 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     proc.stdout.close()  # like `| head -1`
     _, err = proc.communicate(timeout=60)
     assert proc.returncode in (0, 1) and b"Traceback" not in err, err.decode()
+
+
+def test_a_profiler_still_gets_to_write_its_results(tmp_path: Path) -> None:
+    out = tmp_path / "help.prof"
+    proc = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "monitor",
+                           "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert out.stat().st_size > 0  # the fast exit steps aside while a profiler runs
