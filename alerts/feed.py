@@ -21,7 +21,7 @@ GENERATOR = "airspace-monitor"
 
 
 class FeedAlert(Protocol):
-    """What a feed entry needs of a stored alert (`monitor.store.AlertListing` fits)."""
+    """What a feed entry needs of a stored alert (`monitor.records.AlertListing` fits)."""
 
     @property
     def id(self) -> int: ...

@@ -11,8 +11,8 @@ from alerts.render import alert_title, summary_title
 from monitor.config import WatchlistConfig
 from monitor.diff import Change, Known
 from monitor.logs import log
+from monitor.records import NewAlert
 from monitor.runtime import Runtime
-from monitor.store import NewAlert
 from monitor.types import FLIGHT_DISRUPTED, ChangeKind, Item, ItemKind, Severity
 
 TWIN_WINDOW = timedelta(hours=24)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from monitor.store import StateView
+from monitor.records import StateView
 
 
 def health_of(state: StateView | None, *, now: datetime, stale_after: timedelta) -> str:

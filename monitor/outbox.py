@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from alerts.render import AlertView, notify_type, render, render_digest
 from monitor.logs import log
+from monitor.records import Claimed
 from monitor.runtime import Runtime
-from monitor.store import Claimed
 
 DELIVERY_LEASE = timedelta(minutes=5)
 RETRY_BASE = timedelta(seconds=30)

@@ -15,9 +15,9 @@ from monitor.diff import Known, confirm, diff
 from monitor.errors import FetchError, ParseError
 from monitor.health import failure_label, health_alert_due
 from monitor.logs import log
+from monitor.records import RunRecord, StateView
 from monitor.runtime import Runtime
 from monitor.sources.base import Fetched, Http, Validators
-from monitor.store import RunRecord, StateView
 from monitor.types import ChangeKind, Item, Severity
 
 

@@ -241,7 +241,7 @@ def alerts(config: Config, since: timedelta, watchlist: str | None,
 def notify_test(config: Config, channel: str | None) -> list[tuple[str, bool, str]]:
     """Send a test message to one channel (or all enabled ones) right now, through the outbox."""
     from monitor.outbox import sweep
-    from monitor.store import NewAlert
+    from monitor.records import NewAlert
     from monitor.types import Severity
 
     if channel and channel not in config.channels:

@@ -11,7 +11,8 @@ from sqlalchemy import inspect, text
 
 from monitor import db
 from monitor.models import Base
-from monitor.store import NewAlert, Store
+from monitor.records import NewAlert
+from monitor.store import Store
 from monitor.types import Severity
 
 

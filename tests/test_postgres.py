@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from monitor import db, service
-from monitor.store import NewAlert, Store
+from monitor.records import NewAlert
+from monitor.store import Store
 from monitor.types import Severity
 from tests.conftest import fixture_bytes
 from tests.postgres import Unavailable, postgres_server

@@ -1,0 +1,125 @@
+"""The plain values the store reads and writes: source states, runs to commit, alerts, claims.
+
+Kept apart from `monitor.store` so that the pure modules (health rules, alerting, the pipeline's
+types) can name them without loading SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from monitor.diff import Diff
+from monitor.types import Item, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class StateView:
+    name: str
+    kind: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_failure_at: datetime | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = None
+    last_status: str | None = None
+    baseline_done: bool = False
+    health_alerted_at: datetime | None = None
+    next_due_at: datetime | None = None
+    items_seen: int = 0          # items in the last body parsed (a 304 still has them)
+    exists: bool = True          # False: no row yet (the source never ran)
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    """An alert to write with its run; `change_index` points into the run's diff changes."""
+
+    category: str
+    source: str
+    change: str
+    severity: Severity
+    title: str
+    data: dict[str, Any]
+    channels: Sequence[str] = ()
+    watchlist: str | None = None
+    item_key: str | None = None
+    all_clear: bool = False
+    change_index: int | None = None
+    deliver_at: datetime | None = None
+    merge_into: int | None = None    # instead of a new alert: cite this source in that one
+
+
+@dataclass(slots=True)
+class RunRecord:
+    """Everything one source run writes, committed in one transaction."""
+
+    source: str
+    kind: str
+    started_at: datetime
+    finished_at: datetime
+    status: str                      # ok | not_modified | failed
+    error: str | None = None
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    withdrawn: int = 0
+    duration_ms: int = 0
+    bytes: int = 0
+    diff: Diff | None = None
+    alerts: list[NewAlert] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)     # SourceState columns to set
+    raw: list[tuple[str, bytes, str]] = field(default_factory=list)  # (url, body, part)
+    state_exists: bool = False       # the source_state row is there (update, not insert)
+
+    @property
+    def plain(self) -> bool:
+        """Nothing but a run row and a state update (the common unchanged poll)."""
+        d = self.diff
+        return (self.state_exists and not self.alerts and not self.raw
+                and (d is None or not (d.changes or d.upserts or d.missing or d.end_noted)))
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A delivery this process now owns, with what is needed to render and send it."""
+
+    id: int
+    channel: str
+    attempts: int
+    alert_id: int
+    run_id: int | None
+    category: str
+    watchlist: str | None
+    source: str
+    change: str
+    severity: Severity
+    all_clear: bool
+    title: str
+    data: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertListing:
+    id: int
+    created_at: datetime
+    category: str
+    watchlist: str | None
+    source: str
+    item_key: str | None
+    change: str
+    severity: Severity
+    title: str
+    data: dict[str, Any]
+    deliveries: dict[str, str]       # channel -> status
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    item: Item
+    first_seen_at: datetime
+    changed_at: datetime
