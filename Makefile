@@ -24,7 +24,7 @@ run: $(STAMP) bytecode
 	$(BIN)/monitor db upgrade
 	$(BIN)/monitor run
 
-test: $(STAMP) postgres
+test: $(STAMP) bytecode postgres
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
