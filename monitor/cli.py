@@ -258,14 +258,15 @@ def _exit(code: object) -> NoReturn:
     import atexit
     import os
 
-    if sys.getprofile() is not None or sys.gettrace() is not None:
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's
+    if run_exit_handlers is None or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)  # a profiler or debugger writes its results after this returns
     if code is None:
         code = 0
     elif not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
-    atexit._run_exitfuncs()
+    run_exit_handlers()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

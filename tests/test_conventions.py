@@ -69,3 +69,25 @@ def test_the_shipped_config_is_valid_and_keeps_secrets_in_the_environment() -> N
 
     raw = tomllib.loads((ROOT / "config.toml").read_text())
     assert raw["channels"] and all(c["url"].startswith("${") for c in raw["channels"])
+
+
+def test_a_cycle_of_unchanged_pages_loads_no_heavy_library_it_does_not_use(
+        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[monitor]\ndatabase = "sqlite:///{tmp_path / "m.db"}"\n'
+                      '[[sources]]\nname = "tap"\nkind = "airline_page"\n'
+                      'url = "https://www.flytap.com/avisos"\nselector = "main .avisos"\n'
+                      'airline = "TP"\n')
+    subprocess.run([sys.executable, "-m", "monitor", "--config", str(config), "db", "upgrade"],
+                   check=True, capture_output=True, cwd=ROOT)
+    probe = ("import sys; from monitor import service; from monitor.outbox import sweep; "
+             "from monitor.pipeline import run_many; "
+             "rt = service.open_runtime(service.load(sys.argv[1]), announce=False); "
+             "heavy = {'alembic', 'apprise', 'bs4', 'lxml', 'pygments', 'rich', 'soupsieve'}; "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))")
+    done = subprocess.run([sys.executable, "-c", probe, str(config)], capture_output=True,
+                          text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"
