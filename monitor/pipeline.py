@@ -144,7 +144,8 @@ def _attempt_all(rt: Runtime, names: list[str], states: dict[str, StateView],
             return list(pool.map(lambda n: _attempt(rt, n, states[n], started, http), share))
 
     fresh = getattr(rt.http, "fresh", None)
-    shares = _shares(rt, names, processes if fresh is not None else 1)
+    # One child at most: a second core is what there is to win (more would only contend).
+    shares = _shares(rt, names, min(processes, 2) if fresh is not None else 1)
     if len(shares) < 2:
         return attempt_share(names, rt.http)
     mine, theirs = shares
