@@ -53,7 +53,7 @@ class Child:
             os.close(reader)
             os.close(writer)
             raise
-        if self.pid == 0:  # the child: never returns into the caller, never flushes its stdout
+        if self.pid == 0:  # the child: leaves by os._exit, never back into the caller's code
             code = 1
             try:
                 os.close(reader)
