@@ -168,6 +168,7 @@ def _attempt_all(rt: Runtime, names: list[str], states: dict[str, StateView],
 
 
 def _shares(rt: Runtime, names: list[str], count: int) -> list[list[str]]:
+    """`deal` with the hosts of the sources when requests to one host are paced."""
     paced = rt.config.monitor.host_gap > timedelta(0)
     hosts = {n: urlsplit(rt.sources[n].url).netloc for n in names} if paced else None
     return deal(names, count, hosts=hosts)
