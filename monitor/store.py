@@ -207,13 +207,6 @@ class Store:
         with self._session() as s:
             return s.scalar(select(func.count()).select_from(ChangeRow)) or 0
 
-    def last_raw_body(self, source: str, part: str = "page") -> tuple[str, bytes] | None:
-        with self._session() as s:
-            row = s.scalars(select(RawBody).where(RawBody.source == source,
-                                                  RawBody.part == part)
-                            .order_by(RawBody.id.desc()).limit(1)).first()
-            return (row.url, gzip.decompress(row.body)) if row else None
-
     def kept_parts(self, wanted: Mapping[str, Sequence[str]]) -> dict[str, dict[str, bytes]]:
         """The newest kept body of each named part, per source (`{source: [part, ...]}`)."""
         found: dict[str, dict[str, bytes]] = {}

@@ -60,6 +60,12 @@ def test_the_level_sets_the_severity_and_the_country_the_key() -> None:
     assert mixed.severity == Severity.INFO and mixed.countries == ("CN", "HK", "MO")
 
 
+def test_the_feed_types_are_the_http_clients() -> None:
+    from monitor.http import XML_TYPES
+
+    assert UsStateRss.expect == XML_TYPES  # repeated there: sources do not import monitor.http
+
+
 def test_countries_keep_only_the_destinations_asked_for() -> None:
     src = UsStateRss("us-state", options=UsStateRssOptions(countries=["ve", "CO"]))
     assert sorted(i.key for i in src.parse(RSS, url="")) == ["US-DOS CO", "US-DOS VE"]

@@ -14,10 +14,12 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from monitor.errors import FetchError, ParseError
 from monitor.sources.base import Http, Response
+from monitor.types import parse_iso
 
 # monitor.http.JSON_TYPES, repeated: importing monitor.http here would be circular (it imports
 # monitor.sources.base, and the sources package imports every kind). A test keeps them equal.
@@ -128,6 +130,19 @@ def provider_fetch_error(error: ProviderError, *, provider: str, source: str = "
 
 def layout_changed(message: str, url: str = "") -> ParseError:
     return ParseError(f"layout changed: {message}" + (f" ({url})" if url else ""), url=url)
+
+
+def iso_time(value: object, where: str, url: str = "") -> datetime | None:
+    """An ISO 8601 time field (`Z` or an offset) in UTC; None when absent or empty.
+    ParseError naming `where` when it is not a string or not a time."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise layout_changed(f"{where} is not a string", url)
+    try:
+        return parse_iso(value.strip())
+    except (ValueError, OverflowError) as exc:
+        raise layout_changed(f"{where} {value!r} is not an ISO time", url) from exc
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

@@ -21,6 +21,7 @@ from lxml import etree
 from monitor import countries
 from monitor.errors import FetchError, ParseError
 from monitor.logs import log
+from monitor.plaintext import plain_lines
 from monitor.sources.base import Fetched, Http, Source, SourceOptions, Validators, require
 from monitor.types import Item, ItemKind, Severity
 
@@ -128,7 +129,7 @@ def feed_entries(feed: bytes | None) -> dict[str, FeedEntry]:
         link = _absolute_link(item.findtext("link") or "")
         entries.setdefault(nid.group(1), FeedEntry(
             link=link, number=_number(link) if link else None,
-            description=_plain_lines(item.findtext("description") or "")))
+            description=plain_lines(item.findtext("description") or "")))
     return entries
 
 
@@ -266,12 +267,6 @@ def _number(link: str) -> str | None:
     prefix = "SIB" if (match[1] or "").casefold() == "sib" else "CZIB"
     revision = f"-{match[3].upper()}" if match[3] else ""
     return f"{prefix} {match[2]}{revision}"
-
-
-def _plain_lines(text: str) -> str:
-    # Feed descriptions are text with escaped entities left in ("Source:&nbsp;AIC France").
-    lines = (" ".join(line.split()) for line in html.unescape(text).splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 def _xml_parser() -> etree.XMLParser:

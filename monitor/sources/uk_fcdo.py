@@ -9,14 +9,13 @@ update changed. One source per country; the item is keyed `FCDO <slug>`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from monitor import countries
 from monitor.plaintext import plain_lines
-from monitor.sources.api import JSON_TYPES, decode_json, layout_changed
+from monitor.sources.api import JSON_TYPES, decode_json, iso_time, layout_changed
 from monitor.sources.base import Source
-from monitor.types import Item, ItemKind, Severity, parse_iso
+from monitor.types import Item, ItemKind, Severity
 
 ADVICE_URL = "https://www.gov.uk/api/content/foreign-travel-advice/venezuela"
 PAGE_BASE = "https://www.gov.uk"
@@ -62,7 +61,7 @@ class UkFcdo(Source):
             source=self.name, kind=ItemKind.ADVISORY, key=f"FCDO {slug}", title=title,
             severity=severity, status="active", body=_body(details),
             url=_page_url(page) or url, countries=(code,) if code else (),
-            published_at=_time(page.get("public_updated_at"), "public_updated_at", url),
+            published_at=iso_time(page.get("public_updated_at"), "public_updated_at", url),
             # Which statuses, not only the worst: "parts" added to "whole country" is news.
             revision=",".join(sorted(statuses)))]
 
@@ -110,14 +109,3 @@ def _body(details: Mapping[str, Any]) -> str:
 def _page_url(page: Mapping[str, Any]) -> str | None:
     base = page.get("base_path")
     return f"{PAGE_BASE}{base}" if isinstance(base, str) and base.startswith("/") else None
-
-
-def _time(value: object, field: str, url: str) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise layout_changed(f"{field} is not a string", url)
-    try:
-        return parse_iso(value.strip())
-    except (ValueError, OverflowError) as exc:
-        raise layout_changed(f"{field} {value!r} is not an ISO time", url) from exc

@@ -18,8 +18,8 @@ from typing import cast
 from pydantic import field_validator
 
 from monitor import countries
-from monitor.errors import ParseError
 from monitor.plaintext import plain_lines
+from monitor.sources.api import layout_changed
 from monitor.sources.base import Source, SourceOptions, require
 from monitor.types import Item, ItemKind, Severity
 
@@ -81,10 +81,10 @@ def feed_items(body: bytes, *, url: str = "") -> list[dict[str, str]]:
     try:
         root = etree.fromstring(body, parser=parser)
     except (etree.LxmlError, ValueError) as exc:
-        raise _layout_changed(f"the feed is not XML ({exc.__class__.__name__})", url) from exc
+        raise layout_changed(f"the feed is not XML ({exc.__class__.__name__})", url) from exc
     channel = root.find("channel") if root.tag == "rss" else None
     if channel is None:
-        raise _layout_changed(f"no RSS channel (root element <{root.tag}>)", url)
+        raise layout_changed(f"no RSS channel (root element <{root.tag}>)", url)
     entries = [{field: (node.findtext(field) or "").strip()
                 for field in ("title", "link", "pubDate", "description")}
                for node in channel.iter("item")]
@@ -100,8 +100,8 @@ def advisory_item(entry: Mapping[str, str], *, index: int, source: str, url: str
     name = title.split(" - ", 1)[0].strip()
     codes = _countries(name)
     found = _LEVEL.search(title)
-    level = int(found[1]) if found else None
-    severity = LEVELS.get(level, Severity.INFO) if level else Severity.INFO
+    level = int(found[1]) if found else 0
+    severity = LEVELS.get(level, Severity.INFO)  # no level read: information
     key = f"US-DOS {codes[0]}" if len(codes) == 1 else f"US-DOS {name}"
     link = entry["link"] if entry["link"].startswith(("https://", "http://")) else None
     return Item(
@@ -125,10 +125,6 @@ def _published(value: str, index: int, url: str) -> datetime | None:
     try:
         stamp = parsedate_to_datetime(value)
     except (TypeError, ValueError) as exc:
-        raise _layout_changed(f"item {index + 1} has an unreadable pubDate {value!r}",
+        raise layout_changed(f"item {index + 1} has an unreadable pubDate {value!r}",
                               url) from exc
     return stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-
-
-def _layout_changed(message: str, url: str) -> ParseError:
-    return ParseError(f"layout changed: {message}" + (f" ({url})" if url else ""), url=url)

@@ -23,11 +23,12 @@ from monitor.sources.api import (
     JSON_TYPES,
     decode_json,
     error_envelope,
+    iso_time,
     layout_changed,
     provider_fetch_error,
 )
 from monitor.sources.base import Fetched, Http, Source, SourceOptions, Validators
-from monitor.types import Item, parse_iso
+from monitor.types import Item
 
 ARTICLE_URL = "https://help.copaair.com/api/v2/help_center/en-us/articles/19971793423767.json"
 PROVIDER = "Zendesk"
@@ -98,7 +99,7 @@ class ZendeskArticle(Source):
             intro_title=" ".join(title.split()) if title else None, places=options.places)
         # Every block carries the article's creation time, not `edited_at`: an edit of one
         # block moves `edited_at` for all of them, and that must not read as a change to each.
-        created = _time(article.get("created_at"), "created_at", url)
+        created = iso_time(article.get("created_at"), "article.created_at", url)
         return [replace(item, published_at=created) for item in items]
 
 
@@ -118,14 +119,3 @@ def _article(body: bytes, *, url: str) -> dict[str, Any]:
             article_id).strip():
         raise layout_changed("the article has no 'id'", url)
     return article
-
-
-def _time(value: object, name: str, url: str) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise layout_changed(f"article.{name} is not a string", url)
-    try:
-        return parse_iso(value.strip())
-    except (ValueError, OverflowError) as exc:
-        raise layout_changed(f"article.{name} {value!r} is not an ISO time", url) from exc
