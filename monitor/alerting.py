@@ -27,9 +27,7 @@ def change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewAl
     for index, change in enumerate(changes):
         item = change.item
         if change.kind == ChangeKind.ESTIMATED_END:
-            told = (rt.store.alerted_watchlists(source, item.key)
-                    | rt.store.summarised_watchlists(item.key))
-            for wname in sorted(told & set(rt.watches)):
+            for wname in sorted(_told(rt, source, item.key) & set(rt.watches)):
                 reasons = match(rt.watches[wname], item, ignore_severity=True) or [
                     "previously alerted"]
                 alerts.append(_item_alert(rt, source, change, index, wname, reasons,
@@ -44,9 +42,7 @@ def change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewAl
                 log.info("alert.suppressed", source=source, key=item.key,
                          change=str(change.kind), reason=f"still active in {', '.join(still)}")
                 continue
-            told = (rt.store.alerted_watchlists(source, item.key)
-                    | rt.store.summarised_watchlists(item.key))
-            for wname in sorted(told & set(rt.watches)):
+            for wname in sorted(_told(rt, source, item.key) & set(rt.watches)):
                 before = change.previous or item
                 reasons = match(rt.watches[wname], before, ignore_severity=True) or [
                     "previously alerted"]
@@ -59,8 +55,7 @@ def change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewAl
             if not reasons:
                 if _eased(change, watch):
                     if told is None:
-                        told = (rt.store.alerted_watchlists(source, item.key)
-                                | rt.store.summarised_watchlists(item.key))
+                        told = _told(rt, source, item.key)
                     eased = match(watch, item, ignore_severity=True)
                     if wname in told and eased:
                         # Below the threshold now: the desk that heard of it hears it eased.
@@ -83,6 +78,12 @@ def change_alerts(rt: Runtime, source: str, changes: list[Change]) -> list[NewAl
             alerts.append(_item_alert(rt, source, change, index, wname, reasons,
                                       item.severity, all_clear=False))
     return alerts
+
+
+def _told(rt: Runtime, source: str, key: str) -> set[str]:
+    """Watchlists that heard of the item: by an alert of their own or inside a summary (a
+    situation summary, a suspension): all-clears and later news go to them."""
+    return rt.store.alerted_watchlists(source, key) | rt.store.summarised_watchlists(key)
 
 
 def _eased(change: Change, watch: Watch) -> bool:

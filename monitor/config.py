@@ -284,7 +284,7 @@ def _expand(value: Any, env: Mapping[str, str], secrets: set[str], label: str, k
 
 
 def _validate(raw: dict[str, Any], label: str, path: Path, secrets: frozenset[str]) -> Config:
-    from monitor.sources import SOURCES  # the registry imports every kind: only when validating
+    from monitor.sources import SOURCES  # each kind's module loads when it is looked up
 
     sources_raw = raw.get("sources", [])
     if not isinstance(sources_raw, list):

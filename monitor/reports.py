@@ -32,15 +32,18 @@ def print_status(report: dict[str, Any]) -> None:
     for w in report["watchlists"]:
         watch.add_row(w["name"], str(w["active_items"]), w["highest_severity"] or "-")
     console.print(watch)
-    if report.get("unreliable_sources"):
-        console.print(f"[yellow]{not_full_picture(report['unreliable_sources'])}[/]",
-                      highlight=False)
+    _caveat(console, report.get("unreliable_sources") or [])
 
 
 def not_full_picture(unreliable: list[str]) -> str:
     """The caveat under a view that may be missing hazards: some sources are not being read."""
     return (f"Not a full picture: {', '.join(unreliable)} failing, stale or never read; "
             "their hazards are missing here.")
+
+
+def _caveat(console: Any, unreliable: list[str]) -> None:
+    if unreliable:
+        console.print(f"[yellow]{not_full_picture(unreliable)}[/]", highlight=False)
 
 
 def print_alerts(rows: list[dict[str, Any]]) -> None:
@@ -68,8 +71,7 @@ def print_route(route: str, rows: list[dict[str, Any]], unreliable: list[str]) -
     console = Console()
     if not rows:
         console.print(f"no active hazard known to affect {route}")
-        if unreliable:  # an empty list is no all-clear while sources are not being read
-            console.print(f"[yellow]{not_full_picture(unreliable)}[/]", highlight=False)
+        _caveat(console, unreliable)  # an empty list is no all-clear while sources are down
         return
     table = Table(title=f"Active hazards affecting {route}")
     for col in ("severity", "key", "title", "why", "valid to", "source"):
@@ -78,8 +80,7 @@ def print_route(route: str, rows: list[dict[str, Any]], unreliable: list[str]) -
         table.add_row(r["severity"].upper(), r["key"], r["title"], "; ".join(r["reasons"]),
                       r["valid_to"] or "-", r["source"])
     console.print(table)
-    if unreliable:
-        console.print(f"[yellow]{not_full_picture(unreliable)}[/]", highlight=False)
+    _caveat(console, unreliable)
 
 
 def print_config(config: Config) -> None:
