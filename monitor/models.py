@@ -71,6 +71,8 @@ class SourceState(Base):
     health_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     items_seen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    fingerprint: Mapped[str | None] = mapped_column(String(64))   # of the watched region
+    region_chars: Mapped[int | None] = mapped_column(Integer)     # its text length
 
 
 class ItemRow(Base):

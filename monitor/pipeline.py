@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import pickle
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from datetime import timedelta
 
-from monitor import forked
 from monitor.alerting import change_alerts, corroborate, health_alert, log_alerts, summary_alerts
+from monitor.attempts import Attempt, attempt_all
+from monitor.attempts import attempt as attempt_one
 from monitor.diff import Known, confirm, diff
 from monitor.errors import FetchError, ParseError
 from monitor.health import failure_label, health_alert_due
 from monitor.logs import log
-from monitor.records import RunRecord, StateView
+from monitor.records import RunRecord
 from monitor.runtime import Runtime
-from monitor.sources.base import Fetched, Http, Validators
-from monitor.types import ChangeKind, Item, Severity
+from monitor.sources.base import Fetched
+from monitor.types import ChangeKind, Severity
 
 
 @dataclass(frozen=True)
@@ -48,8 +46,8 @@ def run_source(rt: Runtime, name: str, *, respect_backoff: bool = False) -> RunO
     if state is None:
         return _skipped(name)
     try:
-        attempt = _attempt(rt, name, state, started)
-        known = (rt.store.known_items(name, pending_only=attempt.fetched.not_modified)
+        attempt = attempt_one(rt, name, state, started)
+        known = (rt.store.known_items(name, pending_only=attempt.reobserved)
                  if attempt.fetched is not None and attempt.error is None else {})
         record = _record(rt, attempt, known)
         rt.store.commit_run(record, lease_owner=rt.owner)
@@ -60,21 +58,12 @@ def run_source(rt: Runtime, name: str, *, respect_backoff: bool = False) -> RunO
     return _finish(record)
 
 
-# From this many sources a `monitor once` fetches and parses half of them in a forked second
-# process (when a second core is free): HTTP exchanges and HTML parsing are CPU work that one
-# Python process does one thread at a time.
-FORK_AT = 64
-
-
-def run_many(rt: Runtime, names: list[str], *, workers: int = 8,
-             processes: int | None = None) -> list[RunOutcome]:
+def run_many(rt: Runtime, names: list[str], *, workers: int = 8) -> list[RunOutcome]:
     """`monitor once`: every named source once, fetched side by side, written together.
 
-    Leases and states are taken in one transaction, the fetches and parses run in a thread
-    pool (two processes of one, with `processes=2`, the default from `FORK_AT` sources on a
-    machine with a spare core), and every run's rows are committed in one transaction at the
-    end by this process (each run stays all-or-nothing; an unchanged cycle costs a handful of
-    statements, not a few per source).
+    Leases and states are taken in one transaction, the fetches and parses run side by side,
+    and every run's rows are committed in one transaction at the end (each run stays
+    all-or-nothing; an unchanged cycle costs a handful of statements, not a few per source).
     """
     if not names:
         return []
@@ -84,16 +73,11 @@ def run_many(rt: Runtime, names: list[str], *, workers: int = 8,
     outcomes = [_skipped(n) for n in names if n not in states]
     leased = [n for n in names if n in states]
     try:
-        if processes is None:
-            processes = 2 if len(leased) >= FORK_AT and forked.spare_core() else 1
-        attempts = _attempt_all(rt, leased, states, started, workers=workers,
-                                processes=processes)
-        unchanged = [a.name for a in attempts
-                     if a.error is None and a.fetched is not None and a.fetched.not_modified]
-        pending = rt.store.known_items_many(unchanged)
+        attempts = attempt_all(rt, leased, states, started, workers=workers)
+        pending = rt.store.known_items_many([a.name for a in attempts if a.reobserved])
         records = []
         for a in attempts:
-            if a.error is None and a.fetched is not None and not a.fetched.not_modified:
+            if a.error is None and not a.reobserved:
                 known = rt.store.known_items(a.name)
             else:
                 known = pending.get(a.name, {})
@@ -106,122 +90,7 @@ def run_many(rt: Runtime, names: list[str], *, workers: int = 8,
     return outcomes + [_finish(r) for r in records]
 
 
-@dataclass
-class _Attempt:
-    """What fetching and parsing one source produced (or how it failed)."""
-
-    name: str
-    state: StateView
-    started: datetime
-    t0: float
-    fetched: Fetched | None = None
-    items: list[Item] = field(default_factory=list)
-    error: Exception | None = None
-
-
-def _attempt(rt: Runtime, name: str, state: StateView, started: datetime,
-             http: Http | None = None) -> _Attempt:
-    attempt = _Attempt(name, state, started, time.perf_counter())
-    source = rt.sources[name]
-    try:
-        attempt.fetched = source.fetch(http or rt.http,
-                                       Validators(state.etag, state.last_modified), now=started)
-        if not attempt.fetched.not_modified:
-            attempt.items = source.parse_fetched(attempt.fetched)
-    except Exception as exc:  # a parser bug is a failed run, never a crashed scheduler
-        attempt.error = exc
-    return attempt
-
-
-def _attempt_all(rt: Runtime, names: list[str], states: dict[str, StateView],
-                 started: datetime, *, workers: int, processes: int) -> list[_Attempt]:
-    """Every source's attempt, in `names` order; with two processes a forked child makes the
-    attempts of its share and pickles them back (its HTTP client is its own). A child that
-    fails in any way leaves its share to this process, fetched again."""
-
-    def attempt_share(share: list[str], http: Http) -> list[_Attempt]:
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(share)))) as pool:
-            return list(pool.map(lambda n: _attempt(rt, n, states[n], started, http), share))
-
-    fresh = getattr(rt.http, "fresh", None)
-    # One child at most: a second core is what there is to win (more would only contend).
-    shares = _shares(rt, names, min(processes, 2) if fresh is not None else 1)
-    if len(shares) < 2:
-        return attempt_share(names, rt.http)
-    mine, theirs = shares
-    try:
-        child = forked.Child(lambda: _pickled(attempt_share(theirs, fresh())))  # type: ignore[misc]
-    except OSError as exc:
-        log.warning("once.fork_failed", error=str(exc), sources=len(names))
-        return attempt_share(names, rt.http)
-    try:
-        attempts = attempt_share(mine, rt.http)
-    except BaseException:
-        child.kill()
-        child.result()
-        raise
-    sent = child.result()
-    attempts += (pickle.loads(b"".join(sent)) if sent is not None
-                 else attempt_share(theirs, rt.http))
-    order = {n: i for i, n in enumerate(names)}
-    return sorted(attempts, key=lambda a: order[a.name])
-
-
-def _shares(rt: Runtime, names: list[str], count: int) -> list[list[str]]:
-    """`deal` with the hosts of the sources when requests to one host are paced."""
-    paced = rt.config.monitor.host_gap > timedelta(0)
-    hosts = {n: urlsplit(rt.sources[n].url).netloc for n in names} if paced else None
-    return deal(names, count, hosts=hosts)
-
-
-def deal(names: list[str], count: int, *,
-         hosts: dict[str, str] | None = None) -> list[list[str]]:
-    """`names` dealt into up to `count` non-empty shares of about equal size. With `hosts`
-    (name -> host: requests to a host are paced, and each process paces only its own) the
-    sources of one host stay in one share."""
-    if count < 2 or len(names) < 2:
-        return [names]
-    if hosts is None:
-        return [share for share in (names[i::count] for i in range(count)) if share]
-    by_host: dict[str, list[str]] = {}
-    for name in names:
-        by_host.setdefault(hosts[name], []).append(name)
-    shares: list[list[str]] = [[] for _ in range(count)]
-    for group in sorted(by_host.values(), key=len, reverse=True):
-        min(shares, key=len).extend(group)
-    return [share for share in shares if share]
-
-
-def _pickled(attempts: list[_Attempt]) -> list[bytes]:
-    """The attempts as one pickle; an error that would not come back as itself travels as a
-    `_ChildFailure` of the same type name and message."""
-    for attempt in attempts:
-        error = attempt.error
-        if error is None:
-            continue
-        try:
-            back = pickle.loads(pickle.dumps(error))
-            same = type(back) is type(error) and str(back) == str(error)
-        except Exception:
-            same = False
-        if not same:
-            attempt.error = _ChildFailure(type(error).__name__, str(error))
-    return [pickle.dumps(attempts, protocol=pickle.HIGHEST_PROTOCOL)]
-
-
-class _ChildFailure(Exception):
-    """An unexpected error raised in the forked child, by its type's name and its message."""
-
-    def __init__(self, type_name: str, message: str) -> None:
-        super().__init__(type_name, message)
-        self.type_name = type_name
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def _record(rt: Runtime, attempt: _Attempt, known: dict[str, Known]) -> RunRecord:
+def _record(rt: Runtime, attempt: Attempt, known: dict[str, Known]) -> RunRecord:
     kind = rt.config.sources[attempt.name].kind
     if attempt.error is not None or attempt.fetched is None:
         return _failure_record(rt, kind, attempt, attempt.error or RuntimeError("no fetch"))
@@ -253,31 +122,40 @@ def _finish(record: RunRecord) -> RunOutcome:
     return RunOutcome(record.source, record.status, alerts=created)
 
 
-def _success_record(rt: Runtime, kind: str, attempt: _Attempt, fetched: Fetched,
+def _success_record(rt: Runtime, kind: str, attempt: Attempt, fetched: Fetched,
                     known: dict[str, Known]) -> RunRecord:
     name, state, started, items = attempt.name, attempt.state, attempt.started, attempt.items
     now = rt.clock()
     settings = rt.config.monitor
     record = RunRecord(source=name, kind=kind, started_at=started, finished_at=now,
-                       status="not_modified" if fetched.not_modified else "ok",
+                       status="not_modified" if attempt.reobserved else "ok",
                        bytes=fetched.size, state_exists=state.exists)
     record.state = {"last_attempt_at": started, "last_success_at": now,
                     "consecutive_failures": 0, "last_error": None,
                     "last_status": record.status, "health_alerted_at": None,
                     "next_due_at": None}
-    if fetched.not_modified:
+    if attempt.reobserved:
         result = confirm(known, now=now, withdraw_after=settings.withdraw_after)
         record.items = state.items_seen
+        if not fetched.not_modified:  # new validators (often none) for next time
+            record.state.update(etag=fetched.validators.etag,
+                                last_modified=fetched.validators.last_modified)
     else:
         result = diff(known, items, now=now, withdraw_after=settings.withdraw_after)
         record.items = len(items)
         record.state.update(items_seen=len(items), etag=fetched.validators.etag,
                             last_modified=fetched.validators.last_modified,
                             baseline_done=True)
-        record.raw = [(fetched.url, page, "page") for page in fetched.pages[:1]]
+        if attempt.region is not None:
+            record.state.update(fingerprint=attempt.region.digest,
+                                region_chars=attempt.region.chars)
         remembered = rt.sources[name].remembers
-        record.raw += [(fetched.url, body, part) for part, body in fetched.extra.items()
-                       if part in remembered]
+        record.raw = [(fetched.url, body, part) for part, body in fetched.extra.items()
+                      if part in remembered]
+        if result.upserts or not state.baseline_done:
+            # The body behind changed items is kept for debugging; bytes that changed
+            # around the same items (tokens, timestamps) are not worth a write.
+            record.raw[:0] = [(fetched.url, page, "page") for page in fetched.pages[:1]]
     record.diff = result
     record.new = sum(c.kind == ChangeKind.NEW for c in result.changes)
     record.updated = sum(c.kind in (ChangeKind.UPDATED, ChangeKind.REINSTATED)
@@ -285,7 +163,7 @@ def _success_record(rt: Runtime, kind: str, attempt: _Attempt, fetched: Fetched,
     record.withdrawn = sum(c.kind.is_all_clear for c in result.changes)
     if state.baseline_done:
         record.alerts += corroborate(rt, name, change_alerts(rt, name, result.changes), now)
-    elif not fetched.not_modified:
+    elif not attempt.reobserved:
         record.alerts += summary_alerts(rt, name, known, items, now)
     if state.consecutive_failures >= settings.alert_after_failures or state.health_alerted_at:
         record.alerts.append(health_alert(rt, name, "recovered", Severity.INFO,
@@ -298,15 +176,14 @@ def _success_record(rt: Runtime, kind: str, attempt: _Attempt, fetched: Fetched,
     return record
 
 
-def _failure_record(rt: Runtime, kind: str, attempt: _Attempt, exc: Exception) -> RunRecord:
+def _failure_record(rt: Runtime, kind: str, attempt: Attempt, exc: Exception) -> RunRecord:
     name, state, started, fetched = attempt.name, attempt.state, attempt.started, attempt.fetched
     now = rt.clock()
     settings = rt.config.monitor
     if isinstance(exc, FetchError | ParseError):
         error = str(exc)
     else:
-        kind_of = exc.type_name if isinstance(exc, _ChildFailure) else type(exc).__name__
-        error = f"internal error: {kind_of}: {exc}"
+        error = f"internal error: {type(exc).__name__}: {exc}"
     if isinstance(exc, ParseError) and not error.startswith("layout changed"):
         error = f"layout changed: {error}"
     error = log.redact(error)

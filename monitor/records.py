@@ -31,6 +31,8 @@ class StateView:
     health_alerted_at: datetime | None = None
     next_due_at: datetime | None = None
     items_seen: int = 0          # items in the last body parsed (a 304 still has them)
+    fingerprint: str | None = None   # digest of the watched region last parsed
+    region_chars: int | None = None  # that region's text length
     exists: bool = True          # False: no row yet (the source never ran)
 
 

@@ -398,41 +398,10 @@ _PIECE = 2_000  # items per piece of printed text
 
 
 def _notam_json(path: Path, *, source: str) -> list[bytes]:
-    """The item JSON lines of a NOTAM file, in UTF-8; a forked child parses its second half.
+    """The item JSON lines of a NOTAM file, in UTF-8."""
+    from monitor.notam import iter_notam_items
 
-    The child sends its lines down a pipe as it makes them, while the parent parses the first
-    half. If either half fails in any way, the whole file is parsed again in this process, so
-    an error (a ParseError naming the NOTAM by its number in the file) is raised as one
-    process raises it.
-    """
-    from monitor import forked
-    from monitor.notam import cut_notam_file, iter_notam_items
-
-    data = _read(path)
-    halves = (cut_notam_file(data, 2) if len(data) >= NOTAM_FORK_AT and forked.spare_core()
-              else [])
-    if len(halves) != 2:
-        return list(_utf8_pieces(iter_notam_items(_text(data), source=source)))
-    del data  # the halves hold it
-    first, second = halves
-    try:
-        child = forked.Child(lambda: _utf8_pieces(iter_notam_items(_text(second),
-                                                                   source=source)))
-    except OSError:  # no second process to be had: one does it all
-        return list(_utf8_pieces(iter_notam_items(_text(first + second), source=source)))
-    mine: list[bytes] | None = None
-    try:
-        mine = list(_utf8_pieces(iter_notam_items(_text(first), source=source)))
-    except Exception:  # parsed again below, to raise what one process raises
-        child.kill()
-    except BaseException:
-        child.kill()
-        raise
-    finally:
-        sent = child.result()
-    if mine is None or sent is None:  # a half's error would number its NOTAMs from its start
-        return list(_utf8_pieces(iter_notam_items(_text(first + second), source=source)))
-    return mine + sent
+    return list(_utf8_pieces(iter_notam_items(_text(_read(path)), source=source)))
 
 
 def _text(data: bytes) -> str:

@@ -563,4 +563,5 @@ def _state_view(row: Any) -> StateView:
         consecutive_failures=row.consecutive_failures or 0, last_error=row.last_error,
         last_status=row.last_status, baseline_done=bool(row.baseline_done),
         health_alerted_at=row.health_alerted_at, next_due_at=row.next_due_at,
-        items_seen=row.items_seen or 0, exists=True)
+        items_seen=row.items_seen or 0, fingerprint=row.fingerprint,
+        region_chars=row.region_chars, exists=True)

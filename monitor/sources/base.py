@@ -72,6 +72,16 @@ class Fetched:
         return sum(len(p) for p in self.pages) + sum(len(b) for b in self.extra.values())
 
 
+@dataclass(frozen=True, slots=True)
+class Region:
+    """The part of a fetch the parser reads, reduced to what decides its items: a digest of
+    its normalised text (equal digests: equal items, so nothing needs parsing) and the text's
+    length (a region that shrank to a fifth of its last good read has lost its content)."""
+
+    digest: str
+    chars: int
+
+
 class Source:
     """Base of every source kind. Subclasses set `kind`, `Options`, `default_url`, `parse`.
 
@@ -115,6 +125,12 @@ class Source:
             validators=Validators(etag=response.headers.get("etag"),
                                   last_modified=response.headers.get("last-modified")),
         )
+
+    def region(self, fetched: Fetched) -> Region | None:
+        """The watched region of a fetch, cheaply (no full parse). None: this kind has no
+        cheap path and every changed body is parsed. Raises ParseError when the region is
+        gone (the same verdict `parse` would give)."""
+        return None
 
     def parse(self, body: bytes, *, url: str,
               extra: Mapping[str, bytes] | None = None) -> list[Item]:
