@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import random
 import ssl
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+import httpx
+
 from monitor.errors import FetchError
 from monitor.sources.base import Response
-
-# httpx's package init imports its own command-line tool (click, rich, pygments: some 30 ms)
-# whenever those are installed, as they are here, and falls back quietly when that import
-# fails; the monitor never runs it. (An httpx that needed it would fail every test at once.)
-sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-import httpx  # noqa: E402
 
 JSON_TYPES = ("application/json", "application/geo+json", "text/json")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
