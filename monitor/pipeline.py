@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from monitor.alerting import change_alerts, corroborate, health_alert, log_alerts, summary_alerts
+from monitor.alerting import health_alert, log_alerts
 from monitor.attempts import Attempt, attempt_all
-from monitor.attempts import attempt as attempt_one
+from monitor.decide import Knowledge, RunChanges, Wants, decide, wants
 from monitor.diff import Known, confirm, diff
 from monitor.errors import FetchError, ParseError
 from monitor.health import failure_label, health_alert_due
@@ -31,74 +32,94 @@ class RunOutcome:
 def run_source(rt: Runtime, name: str, *, respect_backoff: bool = False) -> RunOutcome:
     """Fetch, parse, diff, match and store one source. Never raises for upstream trouble.
 
-    With `respect_backoff` (the scheduler), a source that keeps failing is left alone until
-    its backoff time; an explicit `monitor once` always runs it.
+    With `respect_backoff` (the scheduler), a source runs only when it is due: not before
+    its interval has passed since the last run by any process sharing the database, nor
+    before a failing source's backoff time. An explicit `monitor once` always runs it.
     """
-    started = rt.clock()
-    if respect_backoff:
-        due = rt.store.state(name)
-        if due is not None and due.next_due_at is not None and started < due.next_due_at:
-            log.log("source.run", "debug", source=name, status="backoff",
-                    next_attempt=due.next_due_at.isoformat())
-            return RunOutcome(name, "backoff")
-    state = rt.store.begin_run(name, rt.config.sources[name].kind, rt.owner, started,
-                               _lease_ttl(rt))
-    if state is None:
-        return _skipped(name)
-    try:
-        attempt = attempt_one(rt, name, state, started)
-        known = (rt.store.known_items(name, pending_only=attempt.reobserved)
-                 if attempt.fetched is not None and attempt.error is None else {})
-        record = _record(rt, attempt, known)
-        rt.store.commit_run(record, lease_owner=rt.owner)
-    except BaseException:
-        # The run's transaction did not happen (it also releases the lease): free the source.
-        rt.store.release_lease(f"source:{name}", rt.owner)
-        raise
-    return _finish(record)
+    return run_batch(rt, [name], only_due=respect_backoff)[0]
 
 
 def run_many(rt: Runtime, names: list[str], *, workers: int = 8) -> list[RunOutcome]:
-    """`monitor once`: every named source once, fetched side by side, written together.
+    """`monitor once`: every named source once, fetched side by side, written together."""
+    return run_batch(rt, names, workers=workers)
 
-    Leases and states are taken in one transaction, the fetches and parses run side by side,
-    and every run's rows are committed in one transaction at the end (each run stays
-    all-or-nothing; an unchanged cycle costs a handful of statements, not a few per source).
+
+def run_batch(rt: Runtime, names: list[str], *, workers: int = 8,
+              only_due: bool = False) -> list[RunOutcome]:
+    """Claim, fetch, parse, diff, decide and write a batch of sources.
+
+    The claims (a lease per source, and with `only_due` its due time) are taken in one
+    transaction; the fetches and parses run side by side; then one transaction decides the
+    alerts of the whole batch against what the store knows and writes every run (each run
+    stays all-or-nothing; an unchanged cycle costs a handful of statements).
     """
     if not names:
         return []
     started = rt.clock()
     kinds = {n: rt.config.sources[n].kind for n in names}
-    states = rt.store.begin_runs(kinds, rt.owner, started, _lease_ttl(rt))
-    outcomes = [_skipped(n) for n in names if n not in states]
-    leased = [n for n in names if n in states]
+    due = {n: rt.config.sources[n].every for n in names} if only_due else None
+    claim = rt.store.claim_sources(kinds, rt.owner, started, rt.config.monitor.lease, due=due)
+    outcomes = [_skipped(n) for n in names if n in claim.held_elsewhere]
+    outcomes += [_not_due(n, claim.next_due.get(n)) for n in names if n in claim.not_due]
+    leased = [n for n in names if n in claim.states]
     try:
-        attempts = attempt_all(rt, leased, states, started, workers=workers)
+        attempts = attempt_all(rt, leased, claim.states, started, workers=workers)
         pending = rt.store.known_items_many([a.name for a in attempts if a.reobserved])
-        records = []
+        records, runs = [], []
         for a in attempts:
             if a.error is None and not a.reobserved:
                 known = rt.store.known_items(a.name)
             else:
                 known = pending.get(a.name, {})
-            records.append(_record(rt, a, known))
-        rt.store.commit_runs(records, lease_owner=rt.owner)
+            record, run = _record(rt, a, known)
+            records.append(record)
+            runs.append(run)
+        notes = _commit(rt, records, runs)
     except BaseException:
-        for n in leased:
-            rt.store.release_lease(f"source:{n}", rt.owner)
+        rt.store.release_leases(leased, rt.owner)
         raise
+    for note in notes:
+        log.info(note.pop("event"), **note)
     return outcomes + [_finish(r) for r in records]
 
 
-def _record(rt: Runtime, attempt: Attempt, known: dict[str, Known]) -> RunRecord:
+def _commit(rt: Runtime, records: list[RunRecord],
+            runs: list[RunChanges | None]) -> list[dict[str, object]]:
+    """Write the batch; its alerts are decided inside the same transaction, against what
+    the store knows at that moment (one writer at a time decides)."""
+    deciding = [(i, run) for i, run in enumerate(runs) if run is not None
+                and (run.changes or run.first_run)]
+    if not deciding:
+        rt.store.commit_runs(records, lease_owner=rt.owner)
+        return []
+    notes: list[dict[str, object]] = []
+
+    def plan(load: Callable[[Wants], Knowledge]) -> None:
+        batch = [run for _, run in deciding]
+        needs = wants(batch, rt.watches)
+        knowledge = load(needs) if needs.anything else Knowledge()
+        decision = decide(batch, knowledge, rt.watches, rt.desks, now=rt.clock())
+        for position, (index, _) in enumerate(deciding):
+            records[index].alerts[:0] = decision.alerts.get(position, [])
+        notes.extend(decision.notes)
+
+    rt.store.commit_runs(records, lease_owner=rt.owner, plan=plan)
+    return notes
+
+
+def _record(rt: Runtime, attempt: Attempt,
+            known: dict[str, Known]) -> tuple[RunRecord, RunChanges | None]:
     kind = rt.config.sources[attempt.name].kind
     if attempt.error is not None or attempt.fetched is None:
-        return _failure_record(rt, kind, attempt, attempt.error or RuntimeError("no fetch"))
+        error = attempt.error or RuntimeError("no fetch")
+        return _failure_record(rt, kind, attempt, error), None
     return _success_record(rt, kind, attempt, attempt.fetched, known)
 
 
-def _lease_ttl(rt: Runtime) -> timedelta:
-    return max(rt.config.monitor.timeout * 6, timedelta(minutes=5))
+def _not_due(name: str, next_due: datetime | None) -> RunOutcome:
+    log.log("source.run", "debug", source=name, status="not_due",
+            next_attempt=next_due.isoformat() if next_due else None)
+    return RunOutcome(name, "not_due")
 
 
 def _skipped(name: str) -> RunOutcome:
@@ -123,7 +144,7 @@ def _finish(record: RunRecord) -> RunOutcome:
 
 
 def _success_record(rt: Runtime, kind: str, attempt: Attempt, fetched: Fetched,
-                    known: dict[str, Known]) -> RunRecord:
+                    known: dict[str, Known]) -> tuple[RunRecord, RunChanges]:
     name, state, started, items = attempt.name, attempt.state, attempt.started, attempt.items
     now = rt.clock()
     settings = rt.config.monitor
@@ -133,7 +154,7 @@ def _success_record(rt: Runtime, kind: str, attempt: Attempt, fetched: Fetched,
     record.state = {"last_attempt_at": started, "last_success_at": now,
                     "consecutive_failures": 0, "last_error": None,
                     "last_status": record.status, "health_alerted_at": None,
-                    "next_due_at": None}
+                    "next_due_at": started + due_in(rt.config.sources[name].every)}
     if attempt.reobserved:
         result = confirm(known, now=now, withdraw_after=settings.withdraw_after)
         record.items = state.items_seen
@@ -161,10 +182,9 @@ def _success_record(rt: Runtime, kind: str, attempt: Attempt, fetched: Fetched,
     record.updated = sum(c.kind in (ChangeKind.UPDATED, ChangeKind.REINSTATED)
                          for c in result.changes)
     record.withdrawn = sum(c.kind.is_all_clear for c in result.changes)
-    if state.baseline_done:
-        record.alerts += corroborate(rt, name, change_alerts(rt, name, result.changes), now)
-    elif not attempt.reobserved:
-        record.alerts += summary_alerts(rt, name, known, items, now)
+    first_run = not state.baseline_done and not attempt.reobserved
+    run = RunChanges(name, result.changes, first_run=first_run,
+                     items=items if first_run else ())
     if state.consecutive_failures >= settings.alert_after_failures or state.health_alerted_at:
         record.alerts.append(health_alert(rt, name, "recovered", Severity.INFO,
                                            f"source {name} recovered after "
@@ -173,7 +193,7 @@ def _success_record(rt: Runtime, kind: str, attempt: Attempt, fetched: Fetched,
         log.info("health", source=name, state="recovered",
                  failures=state.consecutive_failures)
     record.duration_ms = int((time.perf_counter() - attempt.t0) * 1000)
-    return record
+    return record, run
 
 
 def _failure_record(rt: Runtime, kind: str, attempt: Attempt, exc: Exception) -> RunRecord:
@@ -214,6 +234,12 @@ def _failure_record(rt: Runtime, kind: str, attempt: Attempt, exc: Exception) ->
 
 
 BACKOFF_CAP = timedelta(hours=6)
+
+
+def due_in(every: timedelta) -> timedelta:
+    """When a source that ran is next due: one interval on, less a little slack so that the
+    job that fires exactly one interval later (in this process or another) still runs."""
+    return every - min(every / 10, timedelta(seconds=30))
 
 
 def backoff_delay(failures: int, every: timedelta, retry_after: float | None) -> timedelta:

@@ -14,6 +14,7 @@ from alerts.match import Watch
 from alerts.routes import FirBoundaries
 from monitor.config import Config
 from monitor.countries import FIRS
+from monitor.decide import Desk
 from monitor.sources import source_class
 from monitor.sources.base import Http, Source
 from monitor.store import Store
@@ -28,13 +29,28 @@ class Runtime:
     http: Http
     sources: dict[str, Source]
     watches: dict[str, Watch]
+    desks: dict[str, Desk] = field(default_factory=dict)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     send: Callable[..., object] = send
 
+    def __post_init__(self) -> None:
+        if not self.desks:
+            self.desks = build_desks(self.config)
+
     def channels_for(self, names: Iterable[str]) -> list[str]:
-        """Only enabled channels get outbox rows; alerts for the others are stored and logged."""
-        return [n for n in names if n in self.config.channels and self.config.channels[n].enabled]
+        return enabled_channels(self.config, names)
+
+
+def enabled_channels(config: Config, names: Iterable[str]) -> list[str]:
+    """Only enabled channels get outbox rows; alerts for the others are stored and logged."""
+    return [n for n in names if n in config.channels and config.channels[n].enabled]
+
+
+def build_desks(config: Config) -> dict[str, Desk]:
+    return {w.name: Desk(channels=tuple(enabled_channels(config, w.channels)),
+                         quiet_hours=w.quiet_hours, timezone=w.timezone)
+            for w in config.watchlists.values()}
 
 
 
@@ -58,12 +74,15 @@ def build_sources(config: Config) -> tuple[dict[str, Source], dict[str, str]]:
 FIR_COUNTRIES = {code: fir.countries for code, fir in FIRS.items()}
 
 
-def fir_boundaries(config: Config) -> FirBoundaries | None:
-    """The `[geo] fir_boundaries` polygons, when configured (validated at config load)."""
+def fir_boundaries(config: Config) -> FirBoundaries:
+    """The `[geo] fir_boundaries` polygons when configured (validated at config load), else
+    the FIR boundaries shipped with the package (approximate, read once per process)."""
     from alerts.routes import load_fir_boundaries
 
     if not config.geo.fir_boundaries:
-        return None
+        from alerts.firs import shipped_fir_boundaries
+
+        return shipped_fir_boundaries()
     path = config.path.parent / config.geo.fir_boundaries
     return load_fir_boundaries(json.loads(path.read_text(encoding="utf-8")))
 
@@ -72,7 +91,8 @@ def build_watches(config: Config) -> dict[str, Watch]:
     from alerts.airports import resolve_airport
     from alerts.routes import parse_route, profile_route
 
-    firs = fir_boundaries(config)
+    # Read only when some watchlist has a route to place on it.
+    firs = fir_boundaries(config) if any(w.routes for w in config.watchlists.values()) else None
     watches = {}
     for w in config.watchlists.values():
         routes = [profile_route(parse_route(r if isinstance(r, str) else
