@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from monitor.errors import ParseError
 from monitor.notam.model import Notam
@@ -22,46 +22,51 @@ class TextRule(NamedTuple):
     """One severity rule on the E) text (upper case, whitespace collapsed to single spaces).
 
     `triggers`: groups of substrings; every group must have one present (a cheap test that
-    rules out most NOTAMs). `pattern`: then confirmed by this regex, when given.
+    rules out most NOTAMs). `patterns`: then one of these regexes must match, when given.
+    Each pattern starts with a literal (a word boundary, when needed, is checked after it),
+    so the regex engine jumps from one occurrence of that literal to the next.
     """
 
     severity: Severity
     why: str
     triggers: tuple[tuple[str, ...], ...]
-    pattern: str | None = None
+    patterns: tuple[str, ...] = ()
 
 
-# Patterns lead with a literal (a word boundary, when needed, is checked after it) so the
-# regex engine can skip ahead to candidate positions.
+_GNSS_TROUBLE = r"\b[^.]{0,60}?\b(?:INTERFERENCE|JAMMING|JAMMED|SPOOFING|UNREL\w*" \
+    r"|OUTAGES?|DEGRADED|DENIAL|TESTING)\b"
+_AREA_ACTIVE = r" AREA\b[^.]{0,80}?\b(?:ACT|ACTIVE|ACTIVATED)\b"
+_SHALL_ENTER = r"\b[^.]{0,300}?\bSHALL (?:ENTER|OVERFLY|OPERATE)"
+
 # Severity from the E) text: the first rule that matches wins, so rules run from the most to
 # the least severe. Q-codes do not reliably describe the content (Denmark's ban on Russian
 # aircraft was coded QFAXX), so the text is always read. A bare "DO NOT USE" is not a
 # closure (procedure NOTAMs use it), and "EXERCISE CAUTION" is not an exercise.
 TEXT_RULES: tuple[TextRule, ...] = (
-    TextRule(_CRITICAL, "prohibition", (("PROHIBIT",),), r"PROHIBIT"),
-    TextRule(_CRITICAL, "not permitted", (("NOT PERMITTED",),), r"NOT PERMITTED\b"),
-    TextRule(_CRITICAL, "do not operate", (("DO NOT OPERATE",),), r"DO NOT OPERATE\b"),
+    TextRule(_CRITICAL, "prohibition", (("PROHIBIT",),)),
+    TextRule(_CRITICAL, "not permitted", (("NOT PERMITTED",),), (r"NOT PERMITTED\b",)),
+    TextRule(_CRITICAL, "do not operate", (("DO NOT OPERATE",),), (r"DO NOT OPERATE\b",)),
     TextRule(_CRITICAL, "closed to all traffic", (("TO ALL", "FOR ALL"), ("CLSD", "CLOSED")),
-             r"(?:CLSD|CLOSED) (?:FOR|TO) ALL\b"),
+             (r"CLSD (?:FOR|TO) ALL\b", r"CLOSED (?:FOR|TO) ALL\b")),
     TextRule(_CRITICAL, "airspace closed", (("FIR", "UIR", "AIRSPACE"), ("CLSD", "CLOSED")),
-             r"(?:FIR|UIR|AIRSPACE) (?:IS |WILL BE )?(?:CLSD|CLOSED)\b"),
+             tuple(rf"{space} (?:IS |WILL BE )?(?:CLSD|CLOSED)\b"
+                   for space in ("FIR", "UIR", "AIRSPACE"))),
     TextRule(_CRITICAL, "no aircraft shall enter", (("NO AIRCRAFT", "NO ACFT"), ("SHALL",)),
-             r"NO (?:AIRCRAFT|ACFT)\b[^.]{0,300}?\bSHALL (?:ENTER|OVERFLY|OPERATE)"),
+             (r"NO AIRCRAFT" + _SHALL_ENTER, r"NO ACFT" + _SHALL_ENTER)),
     TextRule(_WARNING, "potentially hazardous situation", (("POTENTIALLY HAZARDOUS",),)),
     TextRule(_WARNING, "security advisory", (("SECURITY",), ("ADVISORY", "EXERCISE CAUTION"))),
     TextRule(_ADVISORY, "GNSS interference", (("GNSS", "GPS", "JAMMING", "SPOOFING"),),
-             r"(?:GNSS|GPS)\b[^.]{0,60}?\b(?:INTERFERENCE|JAMMING|JAMMED|SPOOFING|UNREL\w*"
-             r"|OUTAGES?|DEGRADED|DENIAL|TESTING)\b|(?:JAMMING|SPOOFING)\b"),
+             (r"GNSS" + _GNSS_TROUBLE, r"GPS" + _GNSS_TROUBLE, r"JAMMING\b", r"SPOOFING\b")),
     TextRule(_ADVISORY, "danger or restricted area active", (("AREA",), ("ACT",)),
-             r"(?:DANGER|RESTRICTED|TEMPO(?:RARY)? (?:RESERVED|SEGREGATED|RESTRICTED)) AREA"
-             r"\b[^.]{0,80}?\b(?:ACT|ACTIVE|ACTIVATED)\b"),
+             (r"DANGER" + _AREA_ACTIVE, r"RESTRICTED" + _AREA_ACTIVE,
+              r"TEMPO(?:RARY)? (?:RESERVED|SEGREGATED|RESTRICTED)" + _AREA_ACTIVE)),
     TextRule(_ADVISORY, "military activity",
              (("MIL", "EXERCISE", "FIRING", "FRNG", "MISSILE", "ROCKET", "GUNFIRE", "SAM"),),
-             r"MIL(?:ITARY)? (?:EXER\w*|ACTIVITY|ACT|OPS|OPERATIONS|TRAINING|FLIGHTS?)\b"
-             r"|EXERCISES?\b(?! CAUTION)|(?:FIRING|FRNG|MISSILE|ROCKET|GUNFIRE)\b"
-             r"|SAM\b(?<![A-Z]SAM)"),
+             (r"MIL(?:ITARY)? (?:EXER\w*|ACTIVITY|ACT|OPS|OPERATIONS|TRAINING|FLIGHTS?)\b",
+              r"EXERCISES?\b(?! CAUTION)", r"FIRING\b", r"FRNG\b", r"MISSILE\b", r"ROCKET\b",
+              r"GUNFIRE\b", r"SAM\b(?<![A-Z]SAM)")),
     TextRule(_ADVISORY, "unmanned aircraft", (("UNMANNED", "UAS"),),
-             r"UNMANNED|UAS\b(?<![A-Z]UAS)"),
+             (r"UNMANNED", r"UAS\b(?<![A-Z]UAS)")),
 )
 
 # Severity from the Q-code subject (2nd-3rd letters) and condition (4th-5th); "*" is any
@@ -222,7 +227,7 @@ def _classify(notam: Notam, text: str) -> tuple[Severity, str]:
 
 
 def _text_severity(text: str) -> tuple[Severity, str]:
-    for rule, pattern, leads in _RULES:
+    for rule, searches in _RULES:
         for group in rule.triggers:  # plain loops: this runs once per NOTAM
             for trigger in group:
                 if trigger in text:
@@ -230,74 +235,14 @@ def _text_severity(text: str) -> tuple[Severity, str]:
             else:
                 break
         else:
-            if pattern is None or _found(pattern, leads, text):
+            if not searches or any(search(text) for search in searches):
                 return rule.severity, rule.why
     return _INFO, ""
 
 
-def _found(pattern: re.Pattern[str], leads: frozenset[str] | None, text: str) -> bool:
-    """`pattern.search(text)` found something, tried only where a match can start.
-
-    A search tries the pattern at every position, several alternatives at each; trying it
-    where `str.find` finds one of its leading literals gives the same answer several times
-    faster (`match(text, pos)` still sees the text before `pos` for lookbehinds and `\\b`).
-    """
-    if leads is None:  # (or one lead: the search skips to it as fast as `find`)
-        return pattern.search(text) is not None
-    match = pattern.match
-    for lead in leads:
-        at = text.find(lead)
-        while at >= 0:
-            if match(text, at) is not None:
-                return True
-            at = text.find(lead, at + 1)
-    return False
-
-
-def _compiled(rule: TextRule) -> tuple[TextRule, re.Pattern[str] | None,
-                                      frozenset[str] | None]:
-    """(rule, its pattern compiled, the pattern's leading literals when there are several)."""
-    if rule.pattern is None:
-        return rule, None, None
-    pattern = re.compile(rule.pattern)
-    leads = _leads(pattern)
-    return rule, pattern, leads if leads is not None and len(leads) > 1 else None
-
-
-def _leads(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Literal strings one of which every match of `pattern` starts with; None when the
-    pattern does not lead with literals (or cannot be read: the plain search is then used)."""
-    if pattern.flags & re.IGNORECASE:
-        return None
-    try:  # re's own parser: internal, so a later Python may lack it or read differently
-        import re._constants as sre
-        import re._parser as sre_parse
-
-        return _literal_starts(sre_parse.parse(pattern.pattern), sre)
-    except Exception:
-        return None
-
-
-def _literal_starts(items: Any, sre: Any) -> frozenset[str] | None:
-    head = ""
-    for op, value in items:
-        if op is sre.LITERAL:
-            head += chr(value)
-            continue
-        if op is sre.BRANCH:
-            branches = [_literal_starts(branch, sre) for branch in value[1]]
-            if all(branches):
-                return frozenset(head + start for starts in branches
-                                 for start in starts)  # type: ignore[union-attr]
-        elif op is sre.SUBPATTERN and not value[1] and not value[2]:
-            inner = _literal_starts(value[3], sre)  # a group without inline flags
-            if inner:
-                return frozenset(head + start for start in inner)
-        break
-    return frozenset({head}) if head else None
-
-
-_RULES = tuple(_compiled(rule) for rule in TEXT_RULES)  # here: below the helpers it needs
+# Each rule with the `search` methods of its compiled patterns.
+_RULES = tuple((rule, tuple(re.compile(p).search for p in rule.patterns))
+               for rule in TEXT_RULES)
 
 
 def _body(notam: Notam, text: str) -> str:
