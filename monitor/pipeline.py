@@ -60,7 +60,8 @@ def run_batch(rt: Runtime, names: list[str], *, workers: int = 8,
     due = {n: rt.config.sources[n].every for n in names} if only_due else None
     claim = rt.store.claim_sources(kinds, rt.owner, started, rt.config.monitor.lease, due=due)
     outcomes = [_skipped(n) for n in names if n in claim.held_elsewhere]
-    outcomes += [_not_due(n, claim.next_due.get(n)) for n in names if n in claim.not_due]
+    outcomes += [_not_due(n, claim.next_due.get(n), resting=n in claim.resting)
+                 for n in names if n in claim.not_due]
     leased = [n for n in names if n in claim.states]
     try:
         attempts = attempt_all(rt, leased, claim.states, started, workers=workers)
@@ -116,10 +117,12 @@ def _record(rt: Runtime, attempt: Attempt,
     return _success_record(rt, kind, attempt, attempt.fetched, known)
 
 
-def _not_due(name: str, next_due: datetime | None) -> RunOutcome:
-    log.log("source.run", "debug", source=name, status="not_due",
+def _not_due(name: str, next_due: datetime | None, *, resting: bool) -> RunOutcome:
+    """Run lately (by this or another process), or resting after failures: not yet."""
+    status = "backoff" if resting else "not_due"
+    log.log("source.run", "debug", source=name, status=status,
             next_attempt=next_due.isoformat() if next_due else None)
-    return RunOutcome(name, "not_due")
+    return RunOutcome(name, status)
 
 
 def _skipped(name: str) -> RunOutcome:

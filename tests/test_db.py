@@ -81,11 +81,14 @@ def test_a_source_lease_is_exclusive_until_it_expires(tmp_path: Path) -> None:
     db.upgrade(url)
     store = Store(url)
     now = datetime(2025, 11, 21, tzinfo=UTC)
-    assert store.acquire_lease("source:x", "p1", now, timedelta(minutes=1))
-    assert not store.acquire_lease("source:x", "p2", now, timedelta(minutes=1))
-    assert store.acquire_lease("source:x", "p2", now + timedelta(minutes=2), timedelta(minutes=1))
-    store.release_lease("source:x", "p2")
-    assert store.acquire_lease("source:x", "p1", now, timedelta(minutes=1))
+    ttl = timedelta(minutes=1)
+    assert set(store.claim_sources({"x": "faa_prn"}, "p1", now, ttl).states) == {"x"}
+    taken = store.claim_sources({"x": "faa_prn", "y": "faa_prn"}, "p2", now, ttl)
+    assert set(taken.states) == {"y"} and taken.held_elsewhere == {"x"}
+    later = now + timedelta(minutes=2)  # p1's lease expired: taken over
+    assert set(store.claim_sources({"x": "faa_prn"}, "p2", later, ttl).states) == {"x"}
+    store.release_leases(["x", "y"], "p2")
+    assert set(store.claim_sources({"x": "faa_prn"}, "p1", later, ttl).states) == {"x"}
     store.close()
 
 

@@ -72,7 +72,13 @@ def test_a_failing_source_rests_before_the_scheduler_tries_again(runtime) -> Non
     server.serve(PRN, fixture_bytes("faa_prn", "baseline.html"))
     clock["now"] = T0 + timedelta(days=1)
     assert run_source(rt, "faa-prn", respect_backoff=True).status == "ok"
-    assert rt.store.state("faa-prn").next_due_at is None
+    # Back to its interval: due again one hour on (less a little slack), not before.
+    due = clock["now"] + timedelta(minutes=59, seconds=30)
+    assert rt.store.state("faa-prn").next_due_at == due
+    clock["now"] = due - timedelta(seconds=1)
+    assert run_source(rt, "faa-prn", respect_backoff=True).status == "not_due"
+    clock["now"] = due
+    assert run_source(rt, "faa-prn", respect_backoff=True).status == "ok"
 
 
 def test_a_stale_source_raises_one_health_alert_per_repeat(runtime) -> None:  # type: ignore[no-untyped-def]

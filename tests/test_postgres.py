@@ -85,8 +85,9 @@ def test_deliveries_and_leases_are_claimed_once_on_postgres(pg_url: str) -> None
         first = a.claim_due(now, owner="a", lease=timedelta(minutes=5))
         second = b.claim_due(now, owner="b", lease=timedelta(minutes=5))
         assert len(first) == 2 and second == []
-        assert a.acquire_lease("source:pg", "a", now, timedelta(minutes=1))
-        assert not b.acquire_lease("source:pg", "b", now, timedelta(minutes=1))
+        ttl = timedelta(minutes=1)
+        assert set(a.claim_sources({"pg": "faa_prn"}, "a", now, ttl).states) == {"pg"}
+        assert b.claim_sources({"pg": "faa_prn"}, "b", now, ttl).held_elsewhere == {"pg"}
     finally:
         a.close()
         b.close()

@@ -34,6 +34,7 @@ class Claim:
     states: dict[str, StateView] = field(default_factory=dict)
     held_elsewhere: set[str] = field(default_factory=set)
     not_due: set[str] = field(default_factory=set)
+    resting: set[str] = field(default_factory=set)    # not due because it keeps failing
     next_due: dict[str, datetime] = field(default_factory=dict)
 
 
@@ -57,6 +58,8 @@ class Leases(StoreBase):
                 if due is not None and row is not None and row.next_due_at is not None \
                         and row.next_due_at > now:
                     claim.not_due.add(n)
+                    if row.consecutive_failures:
+                        claim.resting.add(n)
                     claim.next_due[n] = row.next_due_at
                     continue
                 claim.states[n] = state_view(row) if row is not None else StateView(
