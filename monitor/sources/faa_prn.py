@@ -1,28 +1,51 @@
-"""FAA "Prohibitions, Restrictions and Notices" page: one item per listed document per country."""
+"""FAA "Prohibitions, Restrictions and Notices" page: one item per listed document per country.
+
+Only the linked PDF of a KICZ NOTAM states its validity: `fetch` reads those PDFs (a few per
+run, each again only when new, retitled, or its validators changed; see prn_pdfs) and hands
+their NOTAM texts to `parse` as `extra["pdfs"]`, which joins validity, FIRs and the creation
+time to the entries.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 from pydantic import Field, field_validator
 
 from monitor import countries
-from monitor.sources.base import Source, SourceOptions, require
+from monitor.durations import parse_duration
+from monitor.errors import ParseError
+from monitor.sources.base import Fetched, Http, Source, SourceOptions, Validators, require
 from monitor.types import Item, ItemKind, Severity
+
+if TYPE_CHECKING:
+    from monitor.sources.prn_pdfs import PdfRecord
 
 PAGE_URL = "https://www.faa.gov/air_traffic/publications/us_restrictions"
 PAGE_NAME = "the FAA Prohibitions, Restrictions and Notices page"
+PDFS = "pdfs"  # the extra holding what the linked KICZ NOTAM PDFs say (prn_pdfs.PART)
 
 
 class FaaPrnOptions(SourceOptions):
     """`countries`: country names, region names or ISO codes whose sections become items;
-    empty means every section."""
+    empty means every section. `max_pdfs`: KICZ NOTAM PDFs read per run at most (0: none);
+    `pdf_recheck`: how long a PDF read stays good before a conditional GET asks again."""
 
     countries: list[str] = Field(default_factory=list)
+    max_pdfs: int = Field(default=10, ge=0, le=100)
+    pdf_recheck: str = "1d"
+
+    @field_validator("pdf_recheck")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value.strip()
 
     @field_validator("countries")
     @classmethod
@@ -50,6 +73,49 @@ class FaaPrn(Source):
     Options = FaaPrnOptions
     default_url = PAGE_URL
     expect = ("text/html", "application/xhtml+xml")
+    remembers = (PDFS,)  # what the PDFs said, so a new process reads only what changed
+
+    _pdfs: dict[str, PdfRecord] | None = None  # by URL, once read or restored
+
+    def restore(self, kept: Mapping[str, bytes]) -> None:
+        if self._pdfs is None and kept.get(PDFS):
+            from monitor.sources import prn_pdfs
+
+            self._pdfs = prn_pdfs.load(kept[PDFS])
+
+    def fetch(self, http: Http, validators: Validators, *, now: datetime) -> Fetched:
+        """Conditional GET of the page, then the KICZ NOTAM PDFs that are due."""
+        options = cast(FaaPrnOptions, self.options)
+        if not options.max_pdfs:
+            return super().fetch(http, validators, now=now)
+        from monitor.sources import prn_pdfs
+
+        records = self._pdfs or {}
+        recheck = parse_duration(options.pdf_recheck)
+        waiting = {url: record.title for url, record in records.items()}
+        if prn_pdfs.due(waiting, records, now=now, recheck=recheck):
+            # PDFs left for this run are read with the page they belong to, changed or not.
+            validators = Validators()
+        fetched = super().fetch(http, validators, now=now)
+        if fetched.not_modified:
+            return fetched
+        try:
+            listed = self.documents(fetched)
+        except ParseError:
+            return fetched  # `parse` refuses the page and says why
+        records = prn_pdfs.read_due(http, listed, records, now=now, recheck=recheck,
+                                    limit=options.max_pdfs, source=self.name)
+        self._pdfs = records
+        return replace(fetched, extra={**fetched.extra, PDFS: prn_pdfs.dump(records)})
+
+    def documents(self, fetched: Fetched) -> dict[str, str]:
+        """The KICZ NOTAM documents the page lists (URL -> entry title, in page order)."""
+        found: dict[str, str] = {}
+        for page in fetched.pages:
+            for item in self.parse(page, url=fetched.url):
+                if item.kind == ItemKind.NOTAM and item.url and _is_document(item.url):
+                    found.setdefault(item.url, item.title)
+        return found
 
     def parse(self, body: bytes, *, url: str,
               extra: Mapping[str, bytes] | None = None) -> list[Item]:
@@ -71,7 +137,9 @@ class FaaPrn(Source):
                 if entry.section not in listed[item.key]:
                     listed[item.key].append(entry.section)
                 items[item.key] = _merged(items[item.key], item) if item.key in items else item
-        return [replace(item, body=_listed_under(listed[key])) for key, item in items.items()]
+        found = [replace(item, body=_listed_under(listed[key])) for key, item in items.items()]
+        pdfs = (extra or {}).get(PDFS)
+        return with_notam_texts(found, pdfs) if pdfs else found
 
 
 def country_sections(body: bytes, *, url: str = "") -> list[list[Entry]]:
@@ -115,6 +183,33 @@ def country_sections(body: bytes, *, url: str = "") -> list[list[Entry]]:
     sections = [entries for entries in sections if entries]
     require(sections, "no country sections with documents after the acronyms heading", url=url)
     return sections
+
+
+def with_notam_texts(items: list[Item], pdfs: bytes) -> list[Item]:
+    """KICZ items with what their PDF's NOTAM states: validity, FIRs (and so countries) and
+    the creation time. A text that does not parse, or that is another NOTAM than the entry
+    names, leaves the entry as listed."""
+    from monitor.notam import parse_notam
+    from monitor.sources.prn_pdfs import texts
+
+    by_url = texts(pdfs)
+    joined = []
+    for item in items:
+        text = by_url.get(item.url or "") if item.kind == ItemKind.NOTAM else None
+        try:
+            notam = parse_notam(text) if text else None
+        except ParseError:
+            notam = None
+        if notam is None or notam.key != item.key:
+            joined.append(item)
+            continue
+        firs = set(item.firs) | set(notam.firs)
+        joined.append(replace(
+            item, firs=tuple(firs),
+            countries=tuple(set(item.countries) | countries.fir_countries(firs)),
+            valid_from=notam.valid_from, valid_to=notam.valid_to,
+            valid_to_estimated=notam.valid_to_estimated, published_at=notam.created))
+    return joined
 
 
 def entry_items(entries: list[Entry], *, source: str, page_url: str = PAGE_URL) -> list[Item]:
@@ -183,6 +278,12 @@ def _entry(li: Tag, section: str, anchor: str | None) -> Entry | None:
     hrefs = (a.get("href") for a in li.find_all("a"))
     href = next((h.strip() for h in hrefs if isinstance(h, str) and _is_document_link(h)), None)
     return Entry(section=section, anchor=anchor, title=title, href=href)
+
+
+def _is_document(url: str) -> bool:
+    """A linked document of its own, not the page's section anchor."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and not parts.fragment
 
 
 def _is_document_link(href: str) -> bool:
