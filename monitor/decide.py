@@ -27,6 +27,7 @@ SUSPENSION_WINDOW = timedelta(hours=48)    # two cancellations within this make 
 SUSPENSION_MEMORY = timedelta(days=7)      # a suspension alert is updated, not repeated
 # Kinds whose entry can give way to a newer entry on the same FIR (a KICZ NOTAM re-issued).
 SUPERSEDABLE = frozenset({ItemKind.NOTAM, ItemKind.RESTRICTION, ItemKind.BULLETIN})
+NEWS = frozenset({ChangeKind.NEW, ChangeKind.UPDATED, ChangeKind.REINSTATED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,9 +237,13 @@ class _Batch:
         return None
 
     def twin(self, watchlist: str, key: str, change: str, source: str) -> PriorAlert | None:
+        """A recent alert to the watchlist on the same key from another source: the same
+        change, or any news when this is the source's first sighting (not news to the desk)."""
         since = self.now - TWIN_WINDOW
         for prior in self.knowledge.prior.get((watchlist, key), ()):
-            if prior.change == change and prior.source != source and prior.created_at >= since:
+            if (prior.source != source and prior.created_at >= since
+                    and (prior.change == change
+                         or (change == ChangeKind.NEW and prior.change in NEWS))):
                 return prior
         return None
 
@@ -282,7 +287,9 @@ def _decide_change(batch: _Batch, decision: Decision, run: int, position: int, s
                 decision.add(run, _item_alert(batch, source, change, position, wname, eased,
                                               Severity.INFO, desks[wname], all_clear=True))
             continue
-        mark = (wname, item.key, str(change.kind))
+        # One alert per hazard and watchlist in a batch, whatever each source calls it (a
+        # NOTAMR's update in one feed is a first sighting on the FAA page).
+        mark = (wname, item.key, "news" if change.kind in NEWS else str(change.kind))
         made = batch.made.get(mark)
         if made is not None and made.source != source:
             _cite(made, source)  # the same hazard from two sources of this batch
