@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import CData
 
 from monitor import countries, lexicon
+from monitor.errors import ParseError
 from monitor.types import Item, ItemKind, Severity
 
 # One line per block element; everything else flows into the line around it.
@@ -108,6 +109,23 @@ def sections(region: Tag, heading_selector: str) -> list[Section]:
     # A heading with no text of its own that heads deeper ones is a container, not a notice.
     return [s for i, s in enumerate(found) if s.text or (
         s.heading and not (i + 1 < len(found) and found[i + 1].level > s.level))]
+
+
+def check_layout(found: list[Section], *, selector: str, heading_selector: str,
+                 min_chars: int | None = None, url: str = "") -> None:
+    """ParseError when a notice region lost its structure: not one heading left in it (a
+    page that now holds only a cookie wall or a search box), or, when the source asks for
+    it, fewer than `min_chars` characters of text. Shortness alone is no verdict: a region
+    with two brief notices is a healthy one; a region gutted against its own recent reads
+    is caught by its history (`monitor.attempts.check_not_gutted`)."""
+    where = f" ({url})" if url else ""
+    if not any(s.heading for s in found):
+        raise ParseError(f"layout changed: selector {selector!r} holds no heading "
+                         f"({heading_selector}){where}", url=url)
+    size = sum(len(s.heading) + len(s.text) for s in found)
+    if min_chars and size < min_chars:
+        raise ParseError(f"layout changed: selector {selector!r} holds {size} characters of "
+                         f"text (fewer than min_chars {min_chars}){where}", url=url)
 
 
 def drop_noise(root: Tag, keep: set[int] | frozenset[int] = frozenset()) -> None:

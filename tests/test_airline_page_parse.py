@@ -106,11 +106,33 @@ def test_a_selector_that_matches_nothing_is_a_layout_change() -> None:
     assert "avianca_layout_changed.html" in SETS[KIND].failing
 
 
-def test_a_near_empty_region_is_a_layout_change() -> None:
-    body = b"<html><body><article class='travel-alerts'><h2>Alertas</h2></article></body></html>"
-    with pytest.raises(ParseError, match="fewer than 200"):
+# Two brief notices: 185 characters of text, a healthy region however short.
+SHORT_NOTICES = """<html><head><title>Alertas de viaje</title></head><body><nav>Inicio</nav>
+<article class="travel-alerts">
+<h2>Venezuela</h2><p>Suspendemos los vuelos entre Bogotá y Caracas hasta el 12 de diciembre.</p>
+<h2>Equipaje</h2><p>Sin cambios en la franquicia de equipaje para todos los vuelos nacionales e
+internacionales, hoy.</p></article></body></html>""".encode()
+
+
+def test_a_short_region_of_two_brief_notices_parses() -> None:
+    items = {i.key: i for i in avianca(SHORT_NOTICES)}
+    assert sum(len(i.body) for i in items.values()) - len(items) == 185   # heading\ntext
+    assert set(items) == {"AV § Venezuela", "AV § Equipaje"}
+    assert items["AV § Venezuela"].severity == Severity.WARNING
+
+
+def test_a_region_that_lost_all_its_headings_is_a_layout_change() -> None:
+    body = (b"<html><body><article class='travel-alerts'><p>Utilizamos cookies propias y de "
+            b"terceros para mejorar su experiencia.</p><p>Buscar</p></article></body></html>")
+    with pytest.raises(ParseError, match=r"^layout changed: selector 'article.travel-alerts' "
+                                         r"holds no heading \(h1,h2,h3,h4\)"):
         avianca(body)
-    assert avianca(body, min_chars=0)[0].key == "AV § Alertas"
+
+
+def test_min_chars_is_a_layout_check_only_when_set() -> None:
+    with pytest.raises(ParseError, match="185 characters of text .fewer than min_chars 200."):
+        avianca(SHORT_NOTICES, min_chars=200)
+    assert len(avianca(SHORT_NOTICES, min_chars=185)) == 2
 
 
 def test_places_option_limits_the_watched_places() -> None:

@@ -22,6 +22,7 @@ from monitor.sources.flight_source import (
     LOOKBACK,
     AirportFlightOptions,
     FlightSource,
+    Row,
     Seen,
     records,
     text_at,
@@ -75,34 +76,31 @@ class AeroDataBox(FlightSource):
                             params=params, secrets=(key,), data_keys=self.data_keys)
         return Fetched(url=url, pages=(response.body,), extra=self.window_extra(now))
 
-    def flights(self, data: Any, *, url: str,
-                extra: Mapping[str, bytes]) -> tuple[list[Seen], list[str]]:
+    def rows(self, data: Any, *, url: str, extra: Mapping[str, bytes]) -> list[Row]:
         if not isinstance(data, dict) or not any(k in data for k in self.data_keys):
             raise layout_changed("no 'departures' or 'arrivals' list in the response", url)
-        here = self._options.board_airport()
-        seen: list[Seen] = []
-        problems: list[str] = []
+        found: list[Row] = []
         for board in self.data_keys:
             for index, record in enumerate(records(data, board, url=url, required=False)):
                 where = f"{board}[{index}]"
                 if not isinstance(record, dict):
                     raise layout_changed(f"{where} is not an object", url)
-                if text_at(record, "codeshareStatus") == "IsCodeshared":
-                    continue
-                flight = self._flight(record, board=board, here=here)
-                if isinstance(flight, str):
-                    problems.append(f"{where}: {flight}")
-                else:
-                    seen.append(flight)
-        return seen, problems
+                if text_at(record, "codeshareStatus") != "IsCodeshared":
+                    found.append((where, board, record))
+        return found
+
+    def scheduled_at(self, board: str, record: dict[str, Any]) -> datetime | None:
+        if isinstance(record.get("movement"), dict):
+            return _time(record["movement"], "scheduledTime")
+        return _time(value_at(record, "departure" if board == "departures" else "arrival"),
+                     "scheduledTime")
 
     @property
     def _options(self) -> AeroDataBoxOptions:
         return cast(AeroDataBoxOptions, self.options)
 
-    def _flight(self, record: dict[str, Any], *, board: str,
-                here: flights.Endpoint) -> Seen | str:
-        """One record as a flight, or what makes it unreadable."""
+    def flight(self, board: str, record: dict[str, Any]) -> Seen | str:
+        here = self._options.board_airport()
         airline = text_at(record, "airline", "iata")
         number = flights.flight_number(text_at(record, "number"), airline)
         if number is None:
@@ -126,7 +124,7 @@ class AeroDataBox(FlightSource):
             revised = _time(sides[0] if departing else sides[1], "revisedTime")
         except ValueError as exc:
             return str(exc)
-        at = departure if departing else arrival
+        at = departure if departing else arrival    # = scheduled_at(board, record)
         if at is None:
             return "no scheduled time"
         raw = text_at(record, "status")

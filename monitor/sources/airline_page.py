@@ -8,18 +8,19 @@ compared, after the normalisation in `monitor.notices`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from pydantic import Field, field_validator
 
-from monitor import lexicon
-from monitor.errors import ParseError
+from monitor import lexicon, regions
 from monitor.lexicon import airline_code
 from monitor.selectors import css_selector
-from monitor.sources.base import Source, SourceOptions, require
+from monitor.sources.base import Fetched, Region, Source, SourceOptions
 from monitor.types import Item
 
-MIN_REGION_CHARS = 200
+if TYPE_CHECKING:
+    from bs4 import Tag
+
 # monitor.http.HTML_TYPES (not imported: monitor.http imports the sources package).
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -27,13 +28,14 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 class AirlinePageOptions(SourceOptions):
     """`selector`: CSS selector of the notice region (first match); `airline`: IATA code;
     `heading_selector`: what splits the region into sections; `places`: desk keys of the place
-    table (default every desk); `min_chars`: a region shorter than this is a layout change."""
+    table (default every desk); `min_chars`: a region shorter than this is a layout change
+    (off unless set: a short region of brief notices is a healthy one)."""
 
     selector: str
     airline: str
     heading_selector: str = "h1,h2,h3,h4"
     places: list[str] | None = None
-    min_chars: int = Field(default=MIN_REGION_CHARS, ge=0)
+    min_chars: int | None = Field(default=None, ge=0)
 
     @field_validator("selector", "heading_selector")
     @classmethod
@@ -58,25 +60,64 @@ class AirlinePage(Source):
     Options = AirlinePageOptions
     expect = HTML_TYPES
 
+    def region(self, fetched: Fetched) -> Region | None:
+        """The notice region's digest, read with lxml (no BeautifulSoup tree of the page)."""
+        options = cast(AirlinePageOptions, self.options)
+        xpath = regions.selector_xpath(options.selector)
+        if xpath is None or len(fetched.pages) != 1:
+            return None      # a selector only soupsieve reads: every changed body is parsed
+        tree = regions.html_tree(fetched.pages[0])
+        found = regions.select(tree, xpath)
+        if found is None:
+            raise regions.matched_nothing(options.selector, fetched.url)
+        return regions.html_region(found, options.heading_selector, self.kind, self.url,
+                                   fetched.url, options.model_dump_json(),
+                                   regions.title(tree))
+
     def parse(self, body: bytes, *, url: str,
               extra: Mapping[str, bytes] | None = None) -> list[Item]:
-        from monitor import notices  # bs4 and lxml: loaded once a page is read, not for a 304
+        from monitor import notices  # bs4: loaded once a region is read, not for a 304
 
         options = cast(AirlinePageOptions, self.options)
-        page = notices.soup(body)
-        region = page.select_one(options.selector)
-        if region is None:
-            raise ParseError(f"layout changed: selector {options.selector!r} matched nothing"
-                             + (f" ({url})" if url else ""), url=url)
+        region, title = _region(body, options.selector, url)
         found = notices.sections(region, options.heading_selector)
-        size = sum(len(s.heading) + len(s.text) for s in found)
-        require(size >= options.min_chars,
-                f"selector {options.selector!r} holds {size} characters of text "
-                f"(fewer than {options.min_chars})", url=url)
-        title = page.title.get_text(" ") if page.title else ""
+        notices.check_layout(found, selector=options.selector,
+                             heading_selector=options.heading_selector,
+                             min_chars=options.min_chars, url=url)
         return notices.notice_items(
             found, source=self.name, airline=options.airline, key_prefix=options.airline,
-            url=url, intro_title=" ".join(title.split()) or None, places=options.places)
+            url=url, intro_title=title or None, places=options.places)
+
+
+def _region(body: bytes, selector: str, url: str) -> tuple[Tag, str]:
+    """The selected region as a BeautifulSoup tag, and the page's title.
+
+    lxml selects the region and BeautifulSoup reads only its markup; a selector cssselect
+    cannot express, or a region that cannot stand alone (a table row), is read from a
+    BeautifulSoup tree of the whole page."""
+    from bs4 import Tag
+
+    from monitor import notices
+
+    xpath = regions.selector_xpath(selector)
+    if xpath is not None:
+        tree = regions.html_tree(body)
+        found = regions.select(tree, xpath)
+        if found is None:
+            raise regions.matched_nothing(selector, url)
+        markup = regions.markup(found)
+        if markup is not None:
+            alone = notices.soup(markup)
+            region = next((c for c in (alone.body or alone).children if isinstance(c, Tag)),
+                          None)
+            if region is not None:
+                return region, regions.title(tree)
+    page = notices.soup(body)
+    selected = page.select_one(selector)
+    if selected is None:
+        raise regions.matched_nothing(selector, url)
+    title = page.title.get_text(" ") if page.title else ""
+    return selected, " ".join(title.split())
 
 
 def place_keys(values: list[str] | None) -> list[str] | None:

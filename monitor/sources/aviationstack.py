@@ -20,6 +20,7 @@ from monitor.sources.base import Fetched, Http, Validators
 from monitor.sources.flight_source import (
     AirportFlightOptions,
     FlightSource,
+    Row,
     Seen,
     records,
     text_at,
@@ -70,39 +71,34 @@ class AviationStack(FlightSource):
             pages.append(response.body)
         return Fetched(url=url, pages=tuple(pages), extra=self.window_extra(now))
 
-    def flights(self, data: Any, *, url: str,
-                extra: Mapping[str, bytes]) -> tuple[list[Seen], list[str]]:
-        here = self._options.board_airport()
-        seen: list[Seen] = []
-        problems: list[str] = []
+    def rows(self, data: Any, *, url: str, extra: Mapping[str, bytes]) -> list[Row]:
+        found: list[Row] = []
         for index, record in enumerate(records(data, "data", url=url)):
             where = f"data[{index}]"
             if not isinstance(record, dict):
                 raise layout_changed(f"{where} is not an object", url)
-            if value_at(record, "flight", "codeshared") is not None:
-                continue
-            flight = self._flight(record, here=here)
-            if isinstance(flight, str):
-                problems.append(f"{where}: {flight}")
-            else:
-                seen.append(flight)
-        return seen, problems
+            if value_at(record, "flight", "codeshared") is None:
+                found.append((where, "data", record))
+        return found
+
+    def scheduled_at(self, board: str, record: dict[str, Any]) -> datetime | None:
+        origin, destination = self._endpoints(record)
+        if self._at_origin(origin):
+            return self._time(record.get("departure"), "scheduled", origin.tz)
+        return self._time(record.get("arrival"), "scheduled", destination.tz)
 
     @property
     def _options(self) -> AviationStackOptions:
         return cast(AviationStackOptions, self.options)
 
-    def _flight(self, record: dict[str, Any], *, here: flights.Endpoint) -> Seen | str:
+    def flight(self, board: str, record: dict[str, Any]) -> Seen | str:
         airline = text_at(record, "airline", "iata")
         number = (flights.flight_number(text_at(record, "flight", "iata"))
                   or flights.flight_number(text_at(record, "flight", "number"), airline))
         if number is None:
             return "no IATA flight number"
         dep, arr = record.get("departure"), record.get("arrival")
-        origin = flights.endpoint(icao=text_at(dep, "icao"), iata=text_at(dep, "iata"),
-                                  tz=text_at(dep, "timezone"))
-        destination = flights.endpoint(icao=text_at(arr, "icao"), iata=text_at(arr, "iata"),
-                                       tz=text_at(arr, "timezone"))
+        origin, destination = self._endpoints(record)
         try:
             departure = self._time(dep, "scheduled", origin.tz)
             arrival = self._time(arr, "scheduled", destination.tz)
@@ -121,11 +117,22 @@ class AviationStack(FlightSource):
         date = text_at(record, "flight_date") or ""
         if not _is_date(date):
             date = flights.local_date(departure, origin.tz)
-        at_origin = here.icao is not None and here.icao == origin.icao
         return Seen(item=flights.flight_item(
             source=self.name, number=number, airline=airline or number[:2], origin=origin,
             destination=destination, date=date, status=status, departure=departure,
-            arrival=arrival, raw_status=raw), at=departure if at_origin else arrival)
+            arrival=arrival, raw_status=raw),
+            at=departure if self._at_origin(origin) else arrival)   # = scheduled_at()
+
+    def _endpoints(self, record: dict[str, Any]) -> tuple[flights.Endpoint, flights.Endpoint]:
+        dep, arr = record.get("departure"), record.get("arrival")
+        return (flights.endpoint(icao=text_at(dep, "icao"), iata=text_at(dep, "iata"),
+                                 tz=text_at(dep, "timezone")),
+                flights.endpoint(icao=text_at(arr, "icao"), iata=text_at(arr, "iata"),
+                                 tz=text_at(arr, "timezone")))
+
+    def _at_origin(self, origin: flights.Endpoint) -> bool:
+        here = self._options.board_airport()
+        return here.icao is not None and here.icao == origin.icao
 
     def _time(self, side: Any, name: str, tz: str | None) -> datetime | None:
         value = text_at(side, name)

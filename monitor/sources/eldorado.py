@@ -23,6 +23,7 @@ from monitor.sources.base import Fetched, Http, Validators
 from monitor.sources.flight_source import (
     FlightOptions,
     FlightSource,
+    Row,
     Seen,
     records,
     text_at,
@@ -74,8 +75,7 @@ class ElDorado(FlightSource):
         (direction, body), = bodies.items()
         return Fetched(url=f"{base}/{direction}", pages=(body,), extra=extra)
 
-    def flights(self, data: Any, *, url: str,
-                extra: Mapping[str, bytes]) -> tuple[list[Seen], list[str]]:
+    def rows(self, data: Any, *, url: str, extra: Mapping[str, bytes]) -> list[Row]:
         boards: list[tuple[str, list[Any]]] = []
         if isinstance(data, dict) and isinstance(data.get("data"), dict):
             older = data["data"]   # {"data": {"departures": [...], "arrivals": [...]}}
@@ -89,32 +89,27 @@ class ElDorado(FlightSource):
             if "arrivals" in extra and self._options.direction == "both":
                 more = decode_json(extra["arrivals"], what="the arrivals board", url=url)
                 boards.append(("arrivals", records(more, "flights", url=url)))
-        here = flights.endpoint(icao=BOGOTA)
         cities = set(self._options.cities)
-        seen: list[Seen] = []
-        problems: list[str] = []
+        found: list[Row] = []
         for board, rows in boards:
             for index, record in enumerate(rows):
                 where = f"{board}[{index}]"
                 if not isinstance(record, dict):
                     raise layout_changed(f"{where} is not an object", url)
-                city = (text_at(record, "city", "code") or "").upper()
-                if cities and city not in cities:
-                    continue
-                flight = self._flight(record, city=city, departing=board == "departures",
-                                      here=here)
-                if isinstance(flight, str):
-                    problems.append(f"{where}: {flight}")
-                else:
-                    seen.append(flight)
-        return seen, problems
+                if not cities or _city(record) in cities:
+                    found.append((where, board, record))
+        return found
+
+    def scheduled_at(self, board: str, record: dict[str, Any]) -> datetime | None:
+        return _time(record, "scheduleDate", flights.endpoint(icao=BOGOTA).tz)
 
     @property
     def _options(self) -> ElDoradoOptions:
         return cast(ElDoradoOptions, self.options)
 
-    def _flight(self, record: dict[str, Any], *, city: str, departing: bool,
-                here: flights.Endpoint) -> Seen | str:
+    def flight(self, board: str, record: dict[str, Any]) -> Seen | str:
+        here = flights.endpoint(icao=BOGOTA)
+        city, departing = _city(record), board == "departures"
         airline = text_at(record, "airline", "code")
         number = flights.flight_number(text_at(record, "number"), airline)
         if number is None:
@@ -145,6 +140,10 @@ class ElDorado(FlightSource):
             arrival=None if departing else scheduled,
             url=BOARD_PAGES["departures" if departing else "arrivals"], raw_status=shown),
             at=scheduled)
+
+
+def _city(record: dict[str, Any]) -> str:
+    return (text_at(record, "city", "code") or "").upper()
 
 
 def _time(record: dict[str, Any], name: str, tz: str | None) -> datetime | None:

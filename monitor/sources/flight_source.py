@@ -9,6 +9,7 @@ filter and the window, and refuses a body that lost its shape. The window travel
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,11 +18,11 @@ from typing import Any, ClassVar, Literal, cast
 from pydantic import Field, field_validator
 
 from alerts.airports import UnknownAirport, resolve_airport
-from monitor import flights
+from monitor import flights, regions
 from monitor.durations import parse_duration
 from monitor.lexicon import airline_code
 from monitor.sources.api import JSON_TYPES, decode_json, error_envelope, layout_changed
-from monitor.sources.base import Source, SourceOptions
+from monitor.sources.base import Fetched, Region, Source, SourceOptions
 from monitor.types import Item, iso, parse_iso
 
 # How far back a board is read: a flight cancelled an hour ago is still news.
@@ -75,6 +76,10 @@ class AirportFlightOptions(FlightOptions):
                                 iata=code if len(code) == 3 else None)
 
 
+# One relevant record of a body: where it sits (for messages), its board, the record.
+Row = tuple[str, str, dict[str, Any]]
+
+
 @dataclass(frozen=True, slots=True)
 class Seen:
     """One flight as a board shows it: the item and the scheduled time at the board's airport."""
@@ -93,12 +98,7 @@ class FlightSource(Source):
 
     def parse(self, body: bytes, *, url: str,
               extra: Mapping[str, bytes] | None = None) -> list[Item]:
-        data = decode_json(body, what=f"the {self.provider} response", url=url)
-        envelope = error_envelope(data, data_keys=self.data_keys)
-        if envelope is not None:
-            raise layout_changed(f"the body is an error from {self.provider}, not flights "
-                                 f"({envelope.message})", url)
-        seen, problems = self.flights(data, url=url, extra=extra or {})
+        seen, problems = self.flights(self.data(body, url=url), url=url, extra=extra or {})
         if problems and not seen:
             # Records that are all unreadable mean the format changed, not a quiet airport.
             raise layout_changed(f"no readable flight in the {self.provider} response: "
@@ -115,12 +115,68 @@ class FlightSource(Source):
             items.setdefault(item.key, item)
         return list(items.values())
 
+    def region(self, fetched: Fetched) -> Region:
+        """What decides the items, before any is built: every relevant record (canonical
+        JSON, in order), whether its time lies in the window, the options and the URL.
+
+        `chars` is 0: a board's size follows the hour (a quiet night is not a layout change),
+        so only its shape is judged."""
+        window = read_window(fetched.extra.get("window"))
+        parts = [self.kind, self.url, fetched.url, self.options.model_dump_json()]
+        for page in fetched.pages:
+            data = self.data(page, url=fetched.url)
+            for _, board, record in self.rows(data, url=fetched.url, extra=fetched.extra):
+                parts += [board, json.dumps(record, sort_keys=True, ensure_ascii=False,
+                                            separators=(",", ":")),
+                          self._placed(board, record, window)]
+        return Region(digest=regions.digest(*parts), chars=0)
+
+    def data(self, body: bytes, *, url: str) -> Any:
+        """The decoded body; ParseError when it is not JSON or is the provider's error."""
+        data = decode_json(body, what=f"the {self.provider} response", url=url)
+        envelope = error_envelope(data, data_keys=self.data_keys)
+        if envelope is not None:
+            raise layout_changed(f"the body is an error from {self.provider}, not flights "
+                                 f"({envelope.message})", url)
+        return data
+
     def flights(self, data: Any, *, url: str,
                 extra: Mapping[str, bytes]) -> tuple[list[Seen], list[str]]:
-        """The flights of one decoded body, and a description of each unreadable record.
+        """The flights of one decoded body, and a description of each unreadable record."""
+        seen: list[Seen] = []
+        problems: list[str] = []
+        for where, board, record in self.rows(data, url=url, extra=extra):
+            flight = self.flight(board, record)
+            if isinstance(flight, str):
+                problems.append(f"{where}: {flight}")
+            else:
+                seen.append(flight)
+        return seen, problems
 
-        Raise ParseError (`layout_changed`) when the body itself has the wrong shape."""
+    def rows(self, data: Any, *, url: str, extra: Mapping[str, bytes]) -> list[Row]:
+        """The records the items come from, as (where, board, record): codeshares and
+        unwatched places left out. Raise ParseError (`layout_changed`) when the body itself
+        has the wrong shape."""
         raise NotImplementedError
+
+    def flight(self, board: str, record: dict[str, Any]) -> Seen | str:
+        """One record as a flight, or what makes it unreadable."""
+        raise NotImplementedError
+
+    def scheduled_at(self, board: str, record: dict[str, Any]) -> datetime | None:
+        """The record's time at the board's airport (what the window is applied to), as
+        `flight` reads it; ValueError when it is malformed."""
+        raise NotImplementedError
+
+    def _placed(self, board: str, record: dict[str, Any],
+                window: tuple[datetime, datetime] | None) -> str:
+        if window is None:
+            return ""
+        try:
+            at = self.scheduled_at(board, record)
+        except ValueError:
+            return "?"
+        return "" if at is None else "in" if window[0] <= at <= window[1] else "out"
 
     def directions(self) -> tuple[str, ...]:
         wanted = cast(FlightOptions, self.options).direction

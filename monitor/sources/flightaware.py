@@ -23,6 +23,7 @@ from monitor.sources.base import Fetched, Http, Validators
 from monitor.sources.flight_source import (
     AirportFlightOptions,
     FlightSource,
+    Row,
     Seen,
     records,
     text_at,
@@ -86,31 +87,31 @@ class FlightAware(FlightSource):
                 url, params = following, None   # the cursor URL carries the query
         return Fetched(url=base, pages=tuple(pages), extra=self.window_extra(now))
 
-    def flights(self, data: Any, *, url: str,
-                extra: Mapping[str, bytes]) -> tuple[list[Seen], list[str]]:
+    def rows(self, data: Any, *, url: str, extra: Mapping[str, bytes]) -> list[Row]:
         boards = [k for k in BOARDS if isinstance(data, dict) and k in data]
         if not boards:
             raise layout_changed("no 'scheduled_departures' or 'scheduled_arrivals' list "
                                  "in the response", url)
-        seen: list[Seen] = []
-        problems: list[str] = []
+        found: list[Row] = []
         for board in boards:
             for index, record in enumerate(records(data, board, url=url)):
                 where = f"{board}[{index}]"
                 if not isinstance(record, dict):
                     raise layout_changed(f"{where} is not an object", url)
-                flight = self._flight(record, departing=BOARDS[board] == "departures")
-                if isinstance(flight, str):
-                    problems.append(f"{where}: {flight}")
-                else:
-                    seen.append(flight)
-        return seen, problems
+                found.append((where, board, record))
+        return found
+
+    def scheduled_at(self, board: str, record: dict[str, Any]) -> datetime | None:
+        if BOARDS[board] == "departures":
+            return _time(record, "scheduled_out")
+        return _time(record, "scheduled_in") or _time(record, "scheduled_on")
 
     @property
     def _options(self) -> FlightAwareOptions:
         return cast(FlightAwareOptions, self.options)
 
-    def _flight(self, record: dict[str, Any], *, departing: bool) -> Seen | str:
+    def flight(self, board: str, record: dict[str, Any]) -> Seen | str:
+        departing = BOARDS[board] == "departures"
         airline = text_at(record, "operator_iata")
         number = (flights.flight_number(text_at(record, "ident_iata"))
                   or flights.flight_number(text_at(record, "flight_number"), airline))
@@ -136,7 +137,7 @@ class FlightAware(FlightSource):
             status=status, departure=departure, arrival=arrival,
             url=f"{FLIGHT_PAGE}{fa_id}" if fa_id else None,
             raw_status=text_at(record, "status")),
-            at=departure if departing else arrival)
+            at=departure if departing else arrival)   # = scheduled_at(board, record)
 
 
 def next_page(body: bytes, base: str) -> str | None:

@@ -8,6 +8,7 @@ airline page: one advisory item per block, keyed `<airline> <article id> § <hea
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -15,6 +16,7 @@ from typing import Any, cast
 
 from pydantic import field_validator
 
+from monitor import regions
 from monitor.errors import ParseError
 from monitor.lexicon import airline_code
 from monitor.selectors import css_selector
@@ -27,7 +29,7 @@ from monitor.sources.api import (
     layout_changed,
     provider_fetch_error,
 )
-from monitor.sources.base import Fetched, Http, Source, SourceOptions, Validators
+from monitor.sources.base import Fetched, Http, Region, Source, SourceOptions, Validators
 from monitor.types import Item
 
 ARTICLE_URL = "https://help.copaair.com/api/v2/help_center/en-us/articles/19971793423767.json"
@@ -79,6 +81,22 @@ class ZendeskArticle(Source):
                 raise provider_fetch_error(envelope, provider=PROVIDER, source=self.name,
                                            url=self.url)
         return fetched
+
+    def region(self, fetched: Fetched) -> Region | None:
+        """The article body read with lxml, with what else its items carry (id, title, link,
+        creation time), the options and the URL."""
+        if len(fetched.pages) != 1:
+            return None
+        article = _article(fetched.pages[0], url=fetched.url)
+        tree = regions.html_tree(article["body"])
+        body = tree.find("body") if tree is not None else None
+        if body is None:
+            raise layout_changed("the article body holds no text", fetched.url)
+        carried = json.dumps([article.get(k) for k in ("id", "title", "html_url", "created_at")],
+                             default=str)
+        return regions.html_region(body, cast(ZendeskArticleOptions, self.options)
+                                   .heading_selector, self.kind, self.url, fetched.url,
+                                   self.options.model_dump_json(), carried)
 
     def parse(self, body: bytes, *, url: str,
               extra: Mapping[str, bytes] | None = None) -> list[Item]:
