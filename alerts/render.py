@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from monitor.notice_dates import OPEN_END
 from monitor.types import ChangeKind, Severity
 
 TITLE_MAX = 200          # well inside Apprise's 250-character title default
@@ -169,12 +170,18 @@ def _why(reasons: Sequence[str]) -> str:
 
 
 def _validity(item: Mapping[str, Any]) -> str:
+    """The validity window as the item states it: both ends, `until <end>` when only the end is
+    known (a notice's "hasta el 31 de diciembre"), `from <start> until further notice` for an
+    open end, and "until further notice" for a notice whose title says so and states no day."""
     start, end = item.get("valid_from"), item.get("valid_to")
     if not start and not end:
+        if str(item.get("title") or "").endswith(f"({OPEN_END})"):
+            return OPEN_END
         return "not stated by the source"
-    end_text = (end or "until further notice") + (" (estimated)"
-                                                  if item.get("valid_to_estimated") else "")
-    return f"{start or 'now'} to {end_text}"
+    if not end:
+        return f"from {start} {OPEN_END}"
+    end_text = end + (" (estimated)" if item.get("valid_to_estimated") else "")
+    return f"{start} to {end_text}" if start else f"until {end_text}"
 
 
 def _replaces(item: Mapping[str, Any]) -> str:

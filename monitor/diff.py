@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from monitor.notice_dates import OPEN_END, day_label
 from monitor.types import CLOSED_STATUSES, FLIGHT_DISRUPTED, ChangeKind, Item, ItemKind, Severity
 
 
@@ -22,6 +24,10 @@ class Known:
 
 @dataclass(frozen=True, slots=True)
 class Change:
+    """One change to report. `item` is the version after the change, except that the title of
+    a notice whose stated end moved says so (`validity_note`); the store keeps the item as
+    the source gave it."""
+
     kind: ChangeKind
     item: Item                    # the version after the change
     previous: Item | None = None  # the version before (None for new)
@@ -67,7 +73,8 @@ def diff(known: Mapping[str, Known], seen: Sequence[Item], *, now: datetime,
             result.upserts.append(item)
             kind = _transition(before.item, item)
             if kind is not None:
-                result.changes.append(Change(kind, item, before.item))
+                result.changes.append(Change(kind, _retitled(kind, before.item, item),
+                                             before.item))
         else:
             result.seen_unchanged.append(item.key)
         if before.missing_runs:
@@ -104,6 +111,45 @@ def confirm(known: Mapping[str, Known], *, now: datetime, withdraw_after: int) -
         else:
             _note_estimated_end(before, before.item, now, result)
     return result
+
+
+def validity_note(before: Item, after: Item) -> str | None:
+    """What an update did to a notice's stated end, for its title: `extended to 31 Jan 2026
+    (was 31 Dec 2025)`, `shortened to ...`, `extended until further notice (was ...)`, `now
+    until 31 Jan 2026 (was until further notice)`; None when the end stayed or is not known
+    on both sides."""
+    old, new = _stated_end(before), _stated_end(after)
+    if old is None or new is None or old == new:
+        return None
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        word = "extended" if new > old else "shortened"
+        return f"{word} to {day_label(new)} (was {day_label(old)})"
+    if isinstance(old, datetime):
+        return f"extended {OPEN_END} (was {day_label(old)})"
+    assert isinstance(new, datetime)
+    return f"now until {day_label(new)} (was {OPEN_END})"
+
+
+def _retitled(kind: ChangeKind, before: Item, after: Item) -> Item:
+    """An updated advisory whose stated end moved, titled with what moved: "AV: Suspension of
+    flights to Caracas extended to 15 Jan 2026 (was 12 Dec 2025)"."""
+    if kind != ChangeKind.UPDATED or after.kind != ItemKind.ADVISORY:
+        return after
+    note = validity_note(before, after)
+    if note is None:
+        return after
+    return replace(after, title=f"{_UNTIL_SUFFIX.sub('', after.title)} {note}")
+
+
+def _stated_end(item: Item) -> datetime | str | None:
+    """An item's end: its `valid_to`, OPEN_END when its title says so, else None (unknown)."""
+    if item.valid_to is not None:
+        return item.valid_to
+    return OPEN_END if item.title.endswith(f"({OPEN_END})") else None
+
+
+# The "(until 12 Dec)" a notice title ends with (monitor.notices): the note replaces it.
+_UNTIL_SUFFIX = re.compile(r"\s*\(until [^()]*\)$")
 
 
 def _settle(item: Item, successors: Mapping[str, Item], cancellers: Mapping[str, Item],

@@ -85,6 +85,57 @@ UNTIL: dict[str, tuple[str, ...]] = {
     "tr": (r"(?P<day>\d{1,2}) (?P<month>{month})\w*( (?P<year>\d{4})\w*)? (tarihine )?kadar",),
 }
 
+# "from" phrases: the date that follows is when a suspension begins; groups as in UNTIL.
+SINCE: dict[str, tuple[str, ...]] = {
+    "es": (r"(desde|a partir de(l)?|a contar de(l)?) (el )?(día )?(\w+ )?(?P<day>\d{1,2})( de)? "
+           r"(?P<month>{month})( de(l)? (?P<year>\d{4}))?",),
+    "pt": (r"(desde|a partir d[eo]) (o )?(dia )?(?P<day>\d{1,2})( de)? (?P<month>{month})"
+           r"( de (?P<year>\d{4}))?",),
+    "en": (r"(from|since|starting|beginning|as of|effective) (on )?(the )?(\w+,? )?"
+           r"(?P<day>\d{1,2})(st|nd|rd|th)?( of)? (?P<month>{month})\.?(,? (?P<year>\d{4}))?",
+           r"(from|since|starting|beginning|as of|effective) (on )?(\w+,? )?(?P<month>{month})\.? "
+           r"(?P<day>\d{1,2})(st|nd|rd|th)?(,? (?P<year>\d{4}))?"),
+    # "29 Kasım'dan itibaren", "29 Kasım 2025'ten", "29 Kasım tarihinden itibaren".
+    "tr": (r"(?P<day>\d{1,2}) (?P<month>{month})( (?P<year>\d{4}))?\w* (tarihinden )?itibaren",
+           r"(?P<day>\d{1,2}) (?P<month>{month})( (?P<year>\d{4}))?(dan|den|tan|ten)"),
+}
+
+# Both ends in one phrase: "del 24 al 28 de noviembre", "de 29 de novembro de 2025 a 14 de
+# fevereiro de 2026", "from 24 to 28 November", "24-28 Kasım". The first day is `day1` (with
+# `month1` and `year1` when written; else the second day's month); the last day as in UNTIL.
+RANGE: dict[str, tuple[str, ...]] = {
+    "es": (r"(del?|desde( el)?|entre( el)?) (día )?(\w+ )?(?P<day1>\d{1,2})"
+           r"( de (?P<month1>{month})( de(l)? (?P<year1>\d{4}))?)? (al?|y( el)?|hasta( el)?) "
+           r"(día )?(\w+ )?(?P<day>\d{1,2})( de)? (?P<month>{month})( de(l)? (?P<year>\d{4}))?",
+           r"(?P<day1>\d{1,2}) ?- ?(?P<day>\d{1,2})( de)? (?P<month>{month})( de(l)? "
+           r"(?P<year>\d{4}))?"),
+    "pt": (r"(de|do|desde( o)?|entre) (dia )?(?P<day1>\d{1,2})( de (?P<month1>{month})"
+           r"( de (?P<year1>\d{4}))?)? (a|ao|e|at[eé]( o)?) (dia )?(?P<day>\d{1,2})( de)? "
+           r"(?P<month>{month})( de (?P<year>\d{4}))?",
+           r"(?P<day1>\d{1,2}) ?- ?(?P<day>\d{1,2})( de)? (?P<month>{month})( de "
+           r"(?P<year>\d{4}))?"),
+    "en": (r"(from|between) (the )?(?P<day1>\d{1,2})(st|nd|rd|th)?( (of )?(?P<month1>{month})\.?"
+           r"(,? (?P<year1>\d{4}))?)? (to|until|through|till|and) (the )?(?P<day>\d{1,2})"
+           r"(st|nd|rd|th)?( of)? (?P<month>{month})\.?(,? (?P<year>\d{4}))?",
+           r"(from|between) (?P<month1>{month})\.? (?P<day1>\d{1,2})(st|nd|rd|th)?"
+           r"(,? (?P<year1>\d{4}))? (to|until|through|till|and) ((?P<month>{month})\.? )?"
+           r"(?P<day>\d{1,2})(st|nd|rd|th)?(,? (?P<year>\d{4}))?",
+           r"(?P<month1>{month})\.? (?P<day1>\d{1,2}) ?- ?(?P<day>\d{1,2})(,? (?P<year>\d{4}))?",
+           r"(?P<day1>\d{1,2}) ?- ?(?P<day>\d{1,2}) (?P<month>{month})\.?(,? (?P<year>\d{4}))?"),
+    "tr": (r"(?P<day1>\d{1,2})( (?P<month1>{month}))? ?- ?(?P<day>\d{1,2}) (?P<month>{month})\w*"
+           r"( (?P<year>\d{4})\w*)?",),
+}
+
+# A full date as pages write it in "last updated" stamps: "22 de noviembre de 2025",
+# "November 22, 2025", "22 Kasım 2025".
+WRITTEN_DAY: dict[str, tuple[str, ...]] = {
+    "es": (r"(?P<day>\d{1,2}) de (?P<month>{month}) de(l)? (?P<year>\d{4})",),
+    "pt": (r"(?P<day>\d{1,2}) de (?P<month>{month}) de (?P<year>\d{4})",),
+    "en": (r"(?P<day>\d{1,2})(st|nd|rd|th)?( of)? (?P<month>{month})\.?,? (?P<year>\d{4})",
+           r"(?P<month>{month})\.? (?P<day>\d{1,2})(st|nd|rd|th)?,? (?P<year>\d{4})"),
+    "tr": (r"(?P<day>\d{1,2}) (?P<month>{month}) (?P<year>\d{4})",),
+}
+
 # Open-ended suspensions, shown as "until further notice".
 UNTIL_FURTHER_NOTICE: dict[str, tuple[str, ...]] = {
     "es": (r"hasta nuevo aviso",),
@@ -156,6 +207,44 @@ PLACES: dict[str, tuple[Place, ...]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class StatedDay:
+    """A day as a notice writes it; `year` only when the notice gives one."""
+
+    day: int
+    month: int
+    year: int | None = None
+
+    @property
+    def label(self) -> str:
+        """"12 Dec", "15 Jan 2026"."""
+        head = f"{self.day} {MONTH_LABELS[self.month - 1]}"
+        return f"{head} {self.year}" if self.year is not None else head
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The days a notice states: its first and last day as written, or an open end."""
+
+    start: StatedDay | None = None
+    end: StatedDay | None = None
+    open_ended: bool = False      # "until further notice": no last day
+
+    @property
+    def states_end(self) -> bool:
+        return self.end is not None or self.open_ended
+
+    @property
+    def label(self) -> str | None:
+        """The end as titles show it: "12 Dec", "15 Jan 2026", "further notice", or None."""
+        if self.open_ended:
+            return FURTHER_NOTICE
+        return self.end.label if self.end is not None else None
+
+
+FURTHER_NOTICE = "further notice"
+
+
+@dataclass(frozen=True, slots=True)
 class Reading:
     """What one notice section says, as the lexicon reads it."""
 
@@ -163,6 +252,7 @@ class Reading:
     verdict: Signal | None        # CANCELLATION, SUSPENSION, RESUMPTION, DELAY or None
     until: str | None             # "12 Dec", "15 Jan 2026", "further notice"
     places: tuple[Place, ...]
+    span: Span | None = None      # the days a disruption covers, as written
 
     @property
     def disrupted(self) -> bool:
@@ -192,12 +282,12 @@ def read(heading: str, text: str, *, places: Iterable[str] | None = None) -> Rea
             break
     if verdict is None and Signal.DELAY in found:
         verdict = Signal.DELAY
-    end = None
+    stated = None
     if verdict in (Signal.CANCELLATION, Signal.SUSPENSION):
-        # The end the deciding sentence gives, else the first one the section gives.
-        end = until(deciding) or next((u for u in map(until, units) if u), None)
-    return Reading(signals=frozenset(found), verdict=verdict, until=end,
-                   places=places_in(f"{heading}\n{text}", places))
+        stated = _disruption_span(deciding, units)
+    return Reading(signals=frozenset(found), verdict=verdict,
+                   until=stated.label if stated else None,
+                   places=places_in(f"{heading}\n{text}", places), span=stated)
 
 
 def signals(text: str) -> set[Signal]:
@@ -210,16 +300,39 @@ def signals(text: str) -> set[Signal]:
 
 
 def until(text: str) -> str | None:
-    """The announced end in `text`: "12 Dec", "15 Jan 2026", "further notice", or None."""
+    """The end an "until" phrase announces in `text`: "12 Dec", "15 Jan 2026", "further
+    notice", or None."""
     folded = fold(text)
     if _further_notice().search(folded):
-        return "further notice"
-    for language, pattern in _until_patterns():
+        return FURTHER_NOTICE
+    end = _first_day(_until_patterns(), folded)
+    return end.label if end is not None else None
+
+
+def span(text: str) -> Span | None:
+    """The days one sentence states, years as written: a range ("del 24 al 28 de noviembre"),
+    a start ("desde el 29 de noviembre", "a partir de"), an end ("hasta el 31 de diciembre")
+    or an open end ("hasta nuevo aviso"); None when it states none."""
+    folded = fold(text)
+    start = end = None
+    for language, pattern in _range_patterns():
         for match in pattern.finditer(folded):
-            label = _date_label(language, match)
-            if label:
-                return label
-    return None
+            found = _range(language, match)
+            if found is not None:
+                start, end = found
+                break
+        if end is not None:
+            break
+    open_ended = bool(_further_notice().search(folded))
+    if end is None and not open_ended:
+        end = _first_day(_until_patterns(), folded)
+    if start is None:
+        start = _first_day(_since_patterns(), folded)
+    if open_ended:
+        end = None
+    if start is None and end is None and not open_ended:
+        return None
+    return Span(start=start, end=end, open_ended=open_ended)
 
 
 def places_in(text: str, keys: Iterable[str] | None = None) -> tuple[Place, ...]:
@@ -271,13 +384,56 @@ def _verdict(unit_signals: set[Signal], unit: str) -> Signal:
     return Signal.RESUMPTION
 
 
-def _date_label(language: str, match: re.Match[str]) -> str | None:
-    day = int(match["day"])
-    month = _month_number(language, match["month"])
-    if month is None or not 1 <= day <= 31:
+def written_day(text: str) -> StatedDay | None:
+    """The first full date written out with a month name in `text` ("22 de noviembre de
+    2025"), or None."""
+    return _first_day(_date_patterns("written"), fold(text))
+
+
+def _disruption_span(deciding: str, units: Sequence[str]) -> Span | None:
+    """The end the deciding sentence gives, else the first one the section gives; the start
+    from the same sentence as the end, else from the deciding one."""
+    chosen = span(deciding)
+    if chosen is not None and chosen.states_end:
+        return chosen
+    other = next((s for s in map(span, units) if s is not None and s.states_end), None)
+    if other is None:
+        return chosen
+    if other.start is None and chosen is not None:
+        return Span(start=chosen.start, end=other.end, open_ended=other.open_ended)
+    return other
+
+
+def _first_day(patterns: Iterable[tuple[str, re.Pattern[str]]],
+               folded: str) -> StatedDay | None:
+    for language, pattern in patterns:
+        for match in pattern.finditer(folded):
+            day = _stated_day(language, match["day"], match["month"], match["year"])
+            if day is not None:
+                return day
+    return None
+
+
+def _range(language: str, match: re.Match[str]) -> tuple[StatedDay, StatedDay] | None:
+    groups = match.groupdict()
+    month = groups.get("month") or groups.get("month1")
+    end = _stated_day(language, match["day"], month, match["year"])
+    start = _stated_day(language, match["day1"], groups.get("month1") or month,
+                        groups.get("year1"))
+    return (start, end) if start is not None and end is not None else None
+
+
+def _stated_day(language: str, day_text: str, month_text: str | None,
+                year_text: str | None) -> StatedDay | None:
+    day = int(day_text)
+    month = _month_number(language, month_text) if month_text else None
+    if month is None or not 1 <= day <= _DAYS_IN_MONTH[month - 1]:
         return None
-    year = match["year"]
-    return f"{day} {MONTH_LABELS[month - 1]}" + (f" {year}" if year else "")
+    return StatedDay(day, month, int(year_text) if year_text else None)
+
+
+# The most days a month can have (29 February is checked against the year when one is known).
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _month_number(language: str, word: str) -> int | None:
@@ -311,11 +467,25 @@ def _further_notice() -> re.Pattern[str]:
     return _compile([f for fragments in UNTIL_FURTHER_NOTICE.values() for f in fragments])
 
 
-@cache
 def _until_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return _date_patterns("until")
+
+
+def _since_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return _date_patterns("since")
+
+
+def _range_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return _date_patterns("range")
+
+
+@cache
+def _date_patterns(table: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The compiled date phrases of one table, `{month}` filled with the language's months."""
     # Folding leaves group names alone: they are plain ASCII.
+    tables = {"until": UNTIL, "since": SINCE, "range": RANGE, "written": WRITTEN_DAY}
     patterns = []
-    for language, fragments in UNTIL.items():
+    for language, fragments in tables[table].items():
         names = sorted((fold(n) for ns in MONTHS[language] for n in ns), key=len, reverse=True)
         months = "|".join(map(re.escape, names))
         for fragment in fragments:

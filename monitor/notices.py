@@ -13,12 +13,12 @@ import unicodedata
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import CData
 
-from monitor import countries, lexicon
+from monitor import countries, lexicon, notice_dates
 from monitor.errors import ParseError
 from monitor.types import Item, ItemKind, Severity
 
@@ -159,7 +159,8 @@ def heading_text(tag: Tag) -> str:
 def notice_items(found: Iterable[Section], *, source: str, airline: str, key_prefix: str,
                  url: str | None, intro_title: str | None = None,
                  places: Iterable[str] | None = None,
-                 published_at: datetime | None = None) -> list[Item]:
+                 published_at: datetime | None = None,
+                 reference: datetime | None = None) -> list[Item]:
     """One advisory item per section, classified with the lexicon.
 
     - cancellation or suspension naming a watched place: warning, active;
@@ -167,6 +168,9 @@ def notice_items(found: Iterable[Section], *, source: str, airline: str, key_pre
     - delays naming a watched place: advisory, active;
     - anything else, and every section under a "past" heading: info (past ones expired).
     Keys are `<key_prefix> § <heading>`; a repeated heading gets " (2)", " (3)" ...
+    A current cancellation or suspension carries the days it states as `valid_from` and
+    `valid_to` (monitor.notice_dates), years settled against `reference`: the notice's date
+    when the page states one, else the time of the fetch.
     """
     wanted = tuple(places) if places is not None else None
     items: list[Item] = []
@@ -179,6 +183,9 @@ def notice_items(found: Iterable[Section], *, source: str, airline: str, key_pre
         key = f"{key_prefix} § {name}" + (f" ({seen[name]})" if seen[name] > 1 else "")
         shown = section.heading or intro_title or heading
         severity, status = _severity_status(reading, past=section.past)
+        validity = (notice_dates.resolve(reading.span, reference=reference)
+                    if reading.span is not None and reading.disrupted and not section.past
+                    else None)
         items.append(Item(
             source=source, kind=ItemKind.ADVISORY, key=key,
             title=_title(airline, shown, reading, past=section.past),
@@ -186,9 +193,20 @@ def notice_items(found: Iterable[Section], *, source: str, airline: str, key_pre
             severity=severity, status=status, airlines=(airline,),
             airports=tuple(a for p in reading.places for a in p.airports),
             countries=tuple(p.country for p in reading.places),
+            valid_from=validity.valid_from if validity else None,
+            valid_to=validity.valid_to if validity else None,
             published_at=published_at,
         ))
     return items
+
+
+def page_date(region: Tag) -> datetime | None:
+    """The latest date a "last updated" stamp in the region states ("Última actualización:
+    22/11/2025 14:03", "Atualizado em 22 de novembro de 2025"), as 00:00 UTC of that day; None
+    without one. Only the day counts: it dates the notices when their days carry no year."""
+    found = [day for match in _STAMP.finditer(region.get_text(" "))
+             if (day := _stamp_day(match.group(0))) is not None]
+    return datetime.combine(max(found), notice_dates.START_OF_DAY) if found else None
 
 
 _VERDICT_LABELS = {
@@ -225,7 +243,35 @@ _RENDER = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+
                      r"|\b\d{1,2}:\d{2}:\d{2}\b|(?:©|\(c\)|copyright)\s*\d{4}(?:\s*[-–]\s*\d{4})?",
                      re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_NUMERIC_DAY = re.compile(r"\b(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<year>\d{4}|\d{2})\b")
+_ISO_DAY = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")
+_ENGLISH_STAMP = re.compile(r"last|updated|page", re.IGNORECASE)
 _COOKIE_LINE = re.compile(r"\bcookies?\b|\bçerez", re.IGNORECASE)
+
+
+def _stamp_day(stamp: str) -> date | None:
+    """The day in one stamp. Numeric days are day first, except after an English phrase
+    ("Last updated 11/22/2025"), where the month comes first; a number above 12 settles it."""
+    numeric = _NUMERIC_DAY.search(stamp)
+    if numeric is not None:
+        first, second, year = (int(numeric[n]) for n in ("a", "b", "year"))
+        year += 2000 if year < 100 else 0
+        if first > 12 or second > 12:
+            month_first = second > 12
+        else:
+            month_first = bool(_ENGLISH_STAMP.match(stamp.strip()))
+        day, month = (second, first) if month_first else (first, second)
+    elif (iso_day := _ISO_DAY.search(stamp)) is not None:
+        year, month, day = (int(iso_day[n]) for n in ("year", "month", "day"))
+    else:
+        written = lexicon.written_day(stamp)
+        if written is None or written.year is None:
+            return None
+        year, month, day = written.year, written.month, written.day
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _severity_status(reading: lexicon.Reading, *, past: bool) -> tuple[Severity, str]:

@@ -15,7 +15,7 @@ from pydantic import Field, field_validator
 from monitor import lexicon, regions
 from monitor.lexicon import airline_code
 from monitor.selectors import css_selector
-from monitor.sources.base import Fetched, Region, Source, SourceOptions
+from monitor.sources.base import Fetched, Region, Source, SourceOptions, fetched_time
 from monitor.types import Item
 
 if TYPE_CHECKING:
@@ -86,7 +86,8 @@ class AirlinePage(Source):
                              min_chars=options.min_chars, url=url)
         return notices.notice_items(
             found, source=self.name, airline=options.airline, key_prefix=options.airline,
-            url=url, intro_title=title or None, places=options.places)
+            url=url, intro_title=title or None, places=options.places,
+            reference=notices.page_date(region) or fetched_time(extra))
 
 
 def _region(body: bytes, selector: str, url: str) -> tuple[Tag, str]:

@@ -8,11 +8,17 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from monitor.countries import derived
 from monitor.errors import ParseError
-from monitor.types import Item
+from monitor.types import Item, iso, parse_iso
 
 if TYPE_CHECKING:
     from datetime import datetime
+
+
+# The extra under which `parse_fetched` hands the time of the fetch (ISO UTC) to `parse`, for
+# parsers that need a reference time (a notice's "until 31 December" needs its year).
+FETCHED_AT = "fetched_at"
 
 
 class SourceOptions(BaseModel):
@@ -66,6 +72,7 @@ class Fetched:
     extra: Mapping[str, bytes] = field(default_factory=dict)
     validators: Validators = Validators()
     not_modified: bool = False
+    fetched_at: datetime | None = None   # `parse` gets it as extra[FETCHED_AT]
 
     @property
     def size(self) -> int:
@@ -124,6 +131,7 @@ class Source:
             url=response.url, pages=(response.body,),
             validators=Validators(etag=response.headers.get("etag"),
                                   last_modified=response.headers.get("last-modified")),
+            fetched_at=now,
         )
 
     def region(self, fetched: Fetched) -> Region | None:
@@ -137,12 +145,27 @@ class Source:
         raise NotImplementedError
 
     def parse_fetched(self, fetched: Fetched) -> list[Item]:
-        """Parse every page of a fetch; the same key twice keeps the first."""
+        """Parse every page of a fetch; the same key twice keeps the first. The fetch's time
+        goes along as extra[FETCHED_AT] (the parser stays pure: the time is an input)."""
         items: dict[str, Item] = {}
+        extra = fetched.extra
+        if fetched.fetched_at is not None:
+            extra = {**extra, FETCHED_AT: (iso(fetched.fetched_at) or "").encode()}
         for page in fetched.pages:
-            for item in self.parse(page, url=fetched.url, extra=fetched.extra):
-                items.setdefault(item.key, item)
+            for item in self.parse(page, url=fetched.url, extra=extra):
+                if item.key not in items:  # with its derived fields, as the store keeps it
+                    items[item.key] = derived(item)
         return list(items.values())
+
+
+def fetched_time(extra: Mapping[str, bytes] | None) -> datetime | None:
+    """The fetch time `parse_fetched` passes in extra[FETCHED_AT]; None when absent or bad
+    (`monitor parse` of a saved body, unless given `--extra fetched_at=FILE`)."""
+    raw = (extra or {}).get(FETCHED_AT)
+    try:
+        return parse_iso(raw.decode("ascii").strip()) if raw else None
+    except (UnicodeDecodeError, ValueError):
+        return None
 
 
 def require(condition: object, message: str, *, url: str = "") -> None:

@@ -29,7 +29,15 @@ from monitor.sources.api import (
     layout_changed,
     provider_fetch_error,
 )
-from monitor.sources.base import Fetched, Http, Region, Source, SourceOptions, Validators
+from monitor.sources.base import (
+    Fetched,
+    Http,
+    Region,
+    Source,
+    SourceOptions,
+    Validators,
+    fetched_time,
+)
 from monitor.types import Item
 
 ARTICLE_URL = "https://help.copaair.com/api/v2/help_center/en-us/articles/19971793423767.json"
@@ -114,11 +122,21 @@ class ZendeskArticle(Source):
         items = notices.notice_items(
             found, source=self.name, airline=options.airline,
             key_prefix=f"{options.airline} {article_id}", url=link or url,
-            intro_title=" ".join(title.split()) if title else None, places=options.places)
+            intro_title=" ".join(title.split()) if title else None, places=options.places,
+            reference=_edited_at(article) or fetched_time(extra))
         # Every block carries the article's creation time, not `edited_at`: an edit of one
         # block moves `edited_at` for all of them, and that must not read as a change to each.
         created = iso_time(article.get("created_at"), "article.created_at", url)
         return [replace(item, published_at=created) for item in items]
+
+
+def _edited_at(article: dict[str, Any]) -> datetime | None:
+    """When the article was last edited: what its notices' days without a year are read
+    against. A missing or odd value leaves that to the fetch time; it never fails the page."""
+    try:
+        return iso_time(article.get("edited_at"), "article.edited_at")
+    except ParseError:
+        return None
 
 
 def _article(body: bytes, *, url: str) -> dict[str, Any]:
