@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,69 @@ def test_mutated_page_either_parses_or_raises_parse_error(body: bytes) -> None:
         return
     assert items
     assert all(item.url and " " not in item.url for item in items)
+
+
+# --- the linked KICZ NOTAM PDFs (fetch hands their texts over as extra["pdfs"]) ---------
+
+A0012_URL = f"{PAGE_URL}/venezuela/KICZ_ADVISORY_NOTAM_A0012_25_SVZM.pdf"
+A0050_URL = f"{PAGE_URL}/colombia/KICZ_ADVISORY_NOTAM_A0050_26_SKED.pdf"
+
+
+def pdfs_extra(texts: dict[str, str]) -> dict[str, bytes]:
+    return {"pdfs": json.dumps({url: {"text": text} for url, text in texts.items()}).encode()}
+
+
+def parse_with(body: bytes, texts: dict[str, str], **options: object) -> list[Item]:
+    source = FaaPrn("faa-prn", options=FaaPrnOptions(**options))
+    return source.parse(body, url=source.url, extra=pdfs_extra(texts))
+
+
+def test_the_pdf_states_the_validity_and_creation_time_of_its_entry() -> None:
+    from monitor.sources.kicz_pdf import notam_text
+
+    text = notam_text((FIXTURES / "pdf" / "KICZ_A0012_25.pdf").read_bytes())
+    joined = by_key(parse_with(VENEZUELA, {A0012_URL: text}))
+    item = joined["KICZ A0012/25"]
+    assert item.to_json()["valid_from"] == "2025-11-21T17:43:00Z"
+    assert item.to_json()["valid_to"] == "2026-02-19T23:59:00Z"
+    assert item.to_json()["published_at"] == "2025-11-21T18:08:00Z"
+    assert (item.valid_to_estimated, item.firs, item.countries) == (False, ("SVZM",), ("VE",))
+    # Everything else is as listed, and the other entries are untouched.
+    plain = by_key(parse(VENEZUELA))
+    assert replace(item, valid_from=None, valid_to=None, published_at=None) == plain[item.key]
+    assert all(joined[key] == plain[key] for key in plain if key != "KICZ A0012/25")
+
+
+def test_a_permanent_notam_has_a_start_and_no_end() -> None:
+    from monitor.sources.kicz_pdf import notam_text
+
+    text = notam_text((FIXTURES / "pdf" / "KICZ_A0050_26.pdf").read_bytes())
+    item = by_key(parse_with(BASELINE, {A0050_URL: text}))["KICZ A0050/26"]
+    assert (item.to_json()["valid_from"], item.valid_to) == ("2026-03-04T19:30:00Z", None)
+
+
+def test_the_pdf_adds_a_fir_the_entry_title_does_not_name() -> None:
+    from tests.make_kicz_pdfs import A0012_25
+
+    untitled = VENEZUELA.replace(b"Maiquetia Flight Information Region (SVZM)</a>",
+                                 b"Maiquetia Flight Information Region</a>", 1)
+    assert by_key(parse(untitled))["KICZ A0012/25"].firs == ()
+    item = by_key(parse_with(untitled, {A0012_URL: A0012_25}))["KICZ A0012/25"]
+    assert (item.firs, item.countries) == (("SVZM",), ("VE",))
+
+
+@pytest.mark.parametrize("text", [
+    "KICZ A0015/25 NOTAM…SECURITY…ADVISORY (SVZM)\n"
+    "SFC-UNL: 16 DEC 12:00 UTC 2025 UNTIL 19 FEB 23:59 UTC 2026",   # another NOTAM
+    "THE PAGE YOU REQUESTED COULD NOT BE FOUND",                     # no NOTAM at all
+    "",
+])
+def test_a_text_that_is_not_the_entrys_notam_leaves_the_entry_as_listed(text: str) -> None:
+    assert parse_with(VENEZUELA, {A0012_URL: text}) == parse(VENEZUELA)
+
+
+@pytest.mark.parametrize("document", [b"not json", b"[1, 2]", b'{"x": 3}', b"{}",
+                                      json.dumps({A0012_URL: {"text": 7}}).encode()])
+def test_a_damaged_pdfs_document_leaves_every_entry_as_listed(document: bytes) -> None:
+    source = FaaPrn("faa-prn")
+    assert source.parse(VENEZUELA, url=source.url, extra={"pdfs": document}) == parse(VENEZUELA)
