@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -15,6 +15,7 @@ __all__ = [
     "UnknownAirport",
     "countries_of_icao_prefix",
     "country_of_icao_prefix",
+    "iata_records",
     "resolve_airport",
 ]
 
@@ -67,6 +68,11 @@ def resolve_airport(code: str) -> Airport:
         raise UnknownAirport(code, f"unknown airport code '{normalised}' "
                                    f"(no {kind} airport of that code in airportsdata)")
     return _airport(record)
+
+
+def iata_records() -> Iterable[Mapping[str, Any]]:
+    """Every airport that has an IATA code, as airportsdata's records (icao, city, ...)."""
+    return _tables()[1].values()
 
 
 @cache

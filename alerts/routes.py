@@ -4,6 +4,13 @@ Everything here is pure spherical geometry on a mean-radius Earth (good to a few
 percent, plenty for "does this hazard touch this route"). A route is profiled once
 (`profile_route`); `route_reasons` then only does set look-ups and, for items with a NOTAM
 circle, a few dot products per leg, because it runs for every item x watched route.
+
+How an item is matched depends on what it says about where it applies:
+- a NOTAM circle smaller than a FIR: by geometry only (the great circle passes within the
+  radius, at a level the route flies there), never by the FIR or country the NOTAM names;
+- an airline notice naming a city pair ("entre Bogotá y Caracas"): by that pair only;
+- anything else (a whole FIR, a country, an airport): by FIRs crossed, countries touched and
+  endpoint airports.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from monitor.types import Area, Flight, Item
 EARTH_RADIUS_NM = 3440.065          # mean Earth radius, 6371.009 km / 1852 m
 SAMPLE_STEP_NM = 20.0               # the longest gap between two samples of a leg
 TERMINAL_NM = 100.0                 # climb/descent: all levels this close to each endpoint
+AIRLINER_CRUISE = (250, 450)        # a route without `cruise`: where airliners cruise
 WHOLE_FIR_RADIUS_NM = 999.0         # Q-line radius 999: the whole FIR, matched by FIR code
 ROUTE_KEYS = ("route", "firs", "cruise")
 
@@ -30,7 +38,6 @@ Band = tuple[int | None, int | None]  # (lower FL, upper FL); None is unbounded
 
 _CRUISE = re.compile(r"\s*FL(\d{3})\s*-\s*FL(\d{3})\s*", re.IGNORECASE)
 _FIR_CODE = re.compile(r"[A-Z]{4}")
-_ISSUER_ID = re.compile(r"[A-Z]{4} (\S+)")
 _Vec = tuple[float, float, float]
 
 
@@ -106,7 +113,7 @@ class RouteProfile:
     country_reasons: tuple[tuple[str, str], ...] = field(repr=False, default=())
     flight_legs: Mapping[tuple[str, str], str] = field(repr=False, default_factory=dict)
     leg_shapes: tuple[_Leg, ...] = field(repr=False, default=())
-    cruise: tuple[int, int] = (0, 999)
+    cruise: tuple[int, int] = AIRLINER_CRUISE   # away from the airports; near them, every level
 
 
 def parse_route(spec: str | Mapping[str, Any]) -> Route:
@@ -257,7 +264,7 @@ def profile_route(route: Route, firs: FirBoundaries | None = None, *,
         country_reasons=tuple(country_reasons),
         flight_legs=flight_legs,
         leg_shapes=tuple(_leg(a.position, b.position) for a, b in route.legs),
-        cruise=(0 if lower is None else lower, 999 if upper is None else upper),
+        cruise=AIRLINER_CRUISE if lower is None or upper is None else (lower, upper),
     )
 
 
@@ -265,24 +272,28 @@ def route_reasons(profile: RouteProfile, item: Item) -> list[str]:
     """Why an item affects a route, one human sentence per reason; [] when it does not.
 
     A flight item matches only when it flies one of the route's legs, in either direction
-    (its airports alone would match every flight using the same airport). Other items match
-    on endpoint airports, FIRs crossed, countries touched and a NOTAM circle near a leg.
-    Order: airports, FIRs, countries, circle, each in route order; no duplicates.
+    (its airports alone would match every flight using the same airport). An item with a
+    NOTAM circle smaller than a FIR matches only when the route passes through the circle at
+    a level it flies there. An airline notice naming city pairs matches only a route flying one
+    of them. Other items match on endpoint airports, FIRs crossed and countries touched.
+    Order: airports (or the city pair), FIRs, countries, each in route order; no duplicates.
     """
     if item.flight is not None:
         return _flight_reasons(profile, item.flight)
+    if item.area is not None and item.area.radius_nm < WHOLE_FIR_RADIUS_NM:
+        circle = _area_reason(profile, item.area)
+        return [circle] if circle else []
     reasons: list[str] = []
-    if item.airports:
+    pairs = _notice_pairs(item)
+    if pairs:
+        reasons += _pair_reasons(profile, pairs)
+    elif item.airports:
         reasons += [reason for icao, reason in profile.airport_reasons if icao in item.airports]
     if item.firs:
         reasons += [reason for fir, reason in profile.fir_reasons if fir in item.firs]
-    if item.countries:
+    if item.countries and not pairs:
         reasons += [reason for country, reason in profile.country_reasons
                     if country in item.countries]
-    if item.area is not None:
-        circle = _area_reason(profile, item.area, item.key)
-        if circle:
-            reasons.append(circle)
     return list(dict.fromkeys(reasons))
 
 
@@ -394,9 +405,7 @@ def _polygon(rings: Any, where: str) -> tuple[tuple[tuple[float, float], ...], .
 # --- geometry helpers ---------------------------------------------------------------------
 
 
-def _area_reason(profile: RouteProfile, area: Area, key: str) -> str | None:
-    if area.radius_nm >= WHOLE_FIR_RADIUS_NM:
-        return None      # the whole FIR: the item's FIR codes already cover it
+def _area_reason(profile: RouteProfile, area: Area) -> str | None:
     lower = 0 if area.lower_fl is None else area.lower_fl
     upper = 999 if area.upper_fl is None else area.upper_fl
     at_cruise = lower <= profile.cruise[1] and profile.cruise[0] <= upper
@@ -416,10 +425,41 @@ def _area_reason(profile: RouteProfile, area: Area, key: str) -> str | None:
         nearest = distance
     if nearest is None:
         return None
-    match = _ISSUER_ID.fullmatch(key)
-    notam = match[1] if match else key
+    band = ("" if area.lower_fl is None and area.upper_fl is None
+            else f" (FL{lower:03d}-FL{upper:03d})")
     return (f"route {profile.label} passes {round(nearest * EARTH_RADIUS_NM)} NM from the "
-            f"centre of {notam} (radius {area.radius_nm:g} NM, FL{lower:03d}-FL{upper:03d})")
+            f"{area.radius_nm:g} NM area at {qline_position(area.lat, area.lon)}{band}")
+
+
+def qline_position(lat: float, lon: float) -> str:
+    """A position as a NOTAM Q-line writes it, to the minute: 10.6031, -66.9906 -> 1036N06659W."""
+    def part(value: float, width: int, signs: str) -> str:
+        minutes = round(abs(value) * 60)
+        return f"{minutes // 60:0{width}d}{minutes % 60:02d}{signs[value < 0]}"
+    return part(lat, 2, "NS") + part(lon, 3, "EW")
+
+
+def _notice_pairs(item: Item) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """The city pairs an airline notice names (other items name none)."""
+    if not item.airlines:
+        return ()
+    from alerts.city_pairs import named_pairs
+
+    return named_pairs(f"{item.title}\n{item.body}")
+
+
+def _pair_reasons(profile: RouteProfile,
+                  pairs: tuple[tuple[frozenset[str], frozenset[str]], ...]) -> list[str]:
+    """A leg, or the whole route, flying a named pair in either direction."""
+    stops = profile.route.airports
+    spans = [*profile.route.legs, *([(stops[0], stops[-1])] if len(stops) > 2 else [])]
+    reasons = []
+    for a, b in spans:
+        if any((a.icao in one and b.icao in other) or (b.icao in one and a.icao in other)
+               for one, other in pairs):
+            written = profile.flight_legs.get((a.icao, b.icao)) or profile.label
+            reasons.append(f"route {profile.label} flies {written}, a city pair the notice names")
+    return reasons
 
 
 def _flight_reasons(profile: RouteProfile, flight: Flight) -> list[str]:

@@ -128,14 +128,17 @@ def route_(ctx: click.Context, route_text: str, as_json: bool) -> None:
     """Active hazards affecting ROUTE (e.g. LIS-CCS, LPPT-SVMI), with the reasons."""
     from monitor import reports, service
 
-    rows, unreliable = service.route(_config(ctx), route_text)
+    config = _config(ctx)
+    rows, unreliable = service.route(config, route_text)
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         if unreliable:  # stdout stays one hazard a line; the caveat goes where people look
             click.echo(reports.not_full_picture(unreliable), err=True)
     else:
-        reports.print_route(route_text, rows, unreliable)
+        reports.print_route(route_text, rows, unreliable,
+                            firs=service.route_firs(config, route_text),
+                            shipped_firs=not config.geo.fir_boundaries)
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from monitor.config import Config
@@ -64,11 +65,16 @@ def print_alerts(rows: list[dict[str, Any]]) -> None:
     console.print(table)
 
 
-def print_route(route: str, rows: list[dict[str, Any]], unreliable: list[str]) -> None:
+def print_route(route: str, rows: list[dict[str, Any]], unreliable: list[str], *,
+                firs: Sequence[str] = (), shipped_firs: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
+    if firs:
+        where = " (approximate boundaries, not for navigation)" if shipped_firs else ""
+        console.print(f"{route.upper()} crosses the FIRs {', '.join(firs)}{where}",
+                      highlight=False)
     if not rows:
         console.print(f"no active hazard known to affect {route}")
         _caveat(console, unreliable)  # an empty list is no all-clear while sources are down

@@ -462,15 +462,9 @@ def route(config: Config, text: str,
     """`monitor route`: active items affecting a route now, highest severity first, and the
     enabled sources not read lately (their hazards are missing from the list)."""
     from alerts.match import Watch, match
-    from alerts.routes import parse_route, profile_route
-    from monitor.runtime import FIR_COUNTRIES, fir_boundaries
     from monitor.types import Severity
 
-    try:
-        parsed = parse_route(text)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    profile = profile_route(parsed, fir_boundaries(config), fir_countries=FIR_COUNTRIES)
+    profile = _route_profile(config, text)
     watch = Watch(name=f"route {text}", min_severity=Severity.INFO, routes=[profile])
     store = open_store(config)
     try:
@@ -484,6 +478,22 @@ def route(config: Config, text: str,
              "title": item.title, "reasons": reasons, "valid_to": item.to_json()["valid_to"],
              "url": item.url, "item": item.to_json()} for item, reasons in hits]
     return rows, unreliable
+
+
+def route_firs(config: Config, text: str) -> tuple[str, ...]:
+    """The FIRs a route crosses, in route order, on the configured or shipped boundaries."""
+    return _route_profile(config, text).firs
+
+
+def _route_profile(config: Config, text: str) -> Any:
+    from alerts.routes import parse_route, profile_route
+    from monitor.runtime import FIR_COUNTRIES, fir_boundaries
+
+    try:
+        parsed = parse_route(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return profile_route(parsed, fir_boundaries(config), fir_countries=FIR_COUNTRIES)
 
 
 # -- Atom feeds ------------------------------------------------------------------------------

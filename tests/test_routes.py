@@ -27,6 +27,7 @@ from alerts.routes import (
     load_fir_boundaries,
     parse_route,
     profile_route,
+    qline_position,
     route_label,
     route_reasons,
     sample_leg,
@@ -260,7 +261,7 @@ def test_distance_to_a_segment_is_never_more_than_to_either_end(point, a, b):
 def test_a_circle_on_caracas_affects_lisbon_caracas(lis_ccs):
     item = notam(area=Area(lat=CCS[0], lon=CCS[1], radius_nm=50, lower_fl=0, upper_fl=999))
     assert route_reasons(lis_ccs, item) == [
-        "route LIS-CCS passes 0 NM from the centre of A0622/25 (radius 50 NM, FL000-FL999)"]
+        "route LIS-CCS passes 0 NM from the 50 NM area at 1036N06659W (FL000-FL999)"]
 
 
 def test_a_circle_300_nm_off_the_track_does_not_affect_the_route(lis_ccs):
@@ -268,7 +269,7 @@ def test_a_circle_300_nm_off_the_track_does_not_affect_the_route(lis_ccs):
     lat, lon = destination(middle, bearing(middle, CCS) - 90, 300)
     assert route_reasons(lis_ccs, notam(area=Area(lat, lon, 50, 0, 999))) == []
     assert route_reasons(lis_ccs, notam(area=Area(lat, lon, 310, 0, 999))) == [
-        "route LIS-CCS passes 300 NM from the centre of A0622/25 (radius 310 NM, FL000-FL999)"]
+        "route LIS-CCS passes 300 NM from the 310 NM area at 2321N03856W (FL000-FL999)"]
 
 
 def test_a_low_band_away_from_the_endpoints_misses_a_cruise_band():
@@ -278,7 +279,7 @@ def test_a_low_band_away_from_the_endpoints_misses_a_cruise_band():
     high = notam(area=Area(middle[0], middle[1], 20, 250, 350))
     assert route_reasons(profile, low) == []
     assert route_reasons(profile, high) == [
-        "route LIS-CCS passes 0 NM from the centre of A0622/25 (radius 20 NM, FL250-FL350)"]
+        "route LIS-CCS passes 0 NM from the 20 NM area at 2740N04143W (FL250-FL350)"]
 
 
 def test_a_low_band_within_100_nm_of_an_endpoint_affects_a_cruise_band():
@@ -288,11 +289,11 @@ def test_a_low_band_within_100_nm_of_an_endpoint_affects_a_cruise_band():
     far = destination(CCS, towards_lisbon, 150)
     beside = destination(destination(CCS, towards_lisbon, 110), towards_lisbon + 90, 5)
     assert route_reasons(profile, notam(area=Area(*near, 10, 0, 100))) == [
-        "route LIS-CCS passes 0 NM from the centre of A0622/25 (radius 10 NM, FL000-FL100)"]
+        "route LIS-CCS passes 0 NM from the 10 NM area at 1114N06612W (FL000-FL100)"]
     assert route_reasons(profile, notam(area=Area(*far, 10, 0, 100))) == []
     # 110 NM out along the track, but its 15 NM radius reaches back inside the 100 NM.
     assert route_reasons(profile, notam(area=Area(*beside, 15, 0, 100))) == [
-        "route LIS-CCS passes 5 NM from the centre of A0622/25 (radius 15 NM, FL000-FL100)"]
+        "route LIS-CCS passes 5 NM from the 15 NM area at 1142N06529W (FL000-FL100)"]
     departure = destination(LIS, bearing(LIS, CCS), 40)
     assert route_reasons(profile, notam(area=Area(*departure, 5, 0, 50))) != []
 
@@ -308,7 +309,7 @@ def test_a_circle_reports_the_nearest_leg_of_a_multi_leg_route():
     past_bog = destination(bog, bearing(bog, CCS) + 180, 30)
     item = notam("SKED A0050/26", area=Area(*past_bog, 40, None, None))
     assert route_reasons(profile, item) == [
-        "route MAD-CCS-BOG passes 30 NM from the centre of A0050/26 (radius 40 NM, FL000-FL999)"]
+        "route MAD-CCS-BOG passes 30 NM from the 40 NM area at 0423N07432W"]
 
 
 def test_a_circle_affects_the_route_written_either_way(lis_ccs):
@@ -317,15 +318,68 @@ def test_a_circle_affects_the_route_written_either_way(lis_ccs):
     centre = destination(middle, bearing(middle, CCS) + 90, 32)
     item = notam("KICZ A0012/25", area=Area(*centre, 50, 0, 999))
     assert route_reasons(lis_ccs, item) == [
-        "route LIS-CCS passes 32 NM from the centre of A0012/25 (radius 50 NM, FL000-FL999)"]
+        "route LIS-CCS passes 32 NM from the 50 NM area at 2807N04201W (FL000-FL999)"]
     assert route_reasons(reverse, item) == [
-        "route CCS-LIS passes 32 NM from the centre of A0012/25 (radius 50 NM, FL000-FL999)"]
+        "route CCS-LIS passes 32 NM from the 50 NM area at 2807N04201W (FL000-FL999)"]
 
 
-def test_a_key_without_an_issuer_is_named_whole(lis_ccs):
-    item = notam("FDC 3/9226", area=Area(CCS[0], CCS[1], 5, 0, 180))
-    assert route_reasons(lis_ccs, item) == [
-        "route LIS-CCS passes 0 NM from the centre of FDC 3/9226 (radius 5 NM, FL000-FL180)"]
+@pytest.mark.parametrize(("lat", "lon", "text"), [
+    (10.60312, -66.99059, "1036N06659W"), (-34.8222, -58.5358, "3449S05832W"),
+    (51.4706, -0.4619, "5128N00028W"), (1.3502, 103.9940, "0121N10400E"),
+    (10.99999, -66.99999, "1100N06700W"), (0.0, 0.0, "0000N00000E"),
+])
+def test_an_area_centre_is_written_as_a_q_line_writes_it(lat, lon, text):
+    assert qline_position(lat, lon) == text
+
+
+def test_a_circle_near_its_fir_but_off_the_route_does_not_match_by_fir_or_country():
+    # The 50 NM restricted area at Caracas (Q-line 1036N06659W050) is 113 NM from the Miami -
+    # Sao Paulo great circle: the route crosses SVZM and touches VE, but misses the area.
+    profile = profile_route(parse_route({"route": "MIA-GRU", "firs": ["SVZM"]}))
+    centre = (10 + 36 / 60, -(66 + 59 / 60))
+    assert round(distance_to_segment_nm(centre, resolve_airport("MIA"),
+                                        resolve_airport("GRU"))) == 113
+    item = notam("SVZM A0601/25", firs=("SVZM",), countries=("VE",), airports=("SVMI",),
+                 area=Area(*centre, 50, 0, 999))
+    assert route_reasons(profile, item) == []
+    wider = notam("SVZM A0601/25", firs=("SVZM",), countries=("VE",),
+                  area=Area(*centre, 120, 0, 999))
+    assert route_reasons(profile, wider) == [
+        "route MIA-GRU passes 113 NM from the 120 NM area at 1036N06659W (FL000-FL999)"]
+
+
+def test_a_whole_fir_circle_still_matches_by_fir_and_country():
+    profile = profile_route(parse_route({"route": "MIA-GRU", "firs": ["SVZM"]}))
+    item = notam("SVZM A0590/25", firs=("SVZM",), countries=("VE",),
+                 area=Area(7.0, -65.0, 999, 0, 999))
+    assert route_reasons(profile, item) == [
+        "route MIA-GRU crosses FIR SVZM", "route MIA-GRU touches country VE"]
+
+
+def test_a_route_without_cruise_flies_an_airliners_band_away_from_its_airports():
+    jfk_eze = profile_route(parse_route("JFK-EZE"))
+    jfk, eze = resolve_airport("JFK").position, resolve_airport("EZE").position
+    middle = sample_leg(jfk, eze, step_nm=1000)[2]
+    off_track = destination(middle, bearing(middle, eze) + 90, 12)
+    low = notam("SBAZ D0123/25", area=Area(*off_track, 50, 0, 100))
+    assert route_reasons(jfk_eze, low) == []          # SFC-FL100, mid-route: below the cruise
+    high = notam("SBAZ D0124/25", area=Area(*off_track, 50, 300, 400))
+    assert route_reasons(jfk_eze, high) == [
+        f"route JFK-EZE passes 12 NM from the 50 NM area at {qline_position(*off_track)} "
+        "(FL300-FL400)"]
+    beside_eze = destination(eze, bearing(eze, jfk) + 90, 12)
+    at_destination = notam("SAEF D0125/25", area=Area(*beside_eze, 50, 0, 100))
+    assert route_reasons(jfk_eze, at_destination) == [
+        f"route JFK-EZE passes 12 NM from the 50 NM area at {qline_position(*beside_eze)} "
+        "(FL000-FL100)"]
+
+
+def test_a_declared_cruise_band_replaces_the_airliners_band():
+    low_cruise = profile_route(parse_route({"route": "JFK-EZE", "cruise": "FL080-FL120"}))
+    jfk, eze = resolve_airport("JFK").position, resolve_airport("EZE").position
+    middle = sample_leg(jfk, eze, step_nm=1000)[2]
+    assert route_reasons(low_cruise, notam(area=Area(*middle, 50, 0, 100))) != []
+    assert route_reasons(low_cruise, notam(area=Area(*middle, 50, 300, 400))) == []
 
 
 # --- FIR boundaries -----------------------------------------------------------------------
@@ -467,15 +521,21 @@ def test_a_flight_on_one_leg_of_a_multi_leg_route_matches():
 
 def test_reasons_come_in_a_fixed_order(lis_ccs):
     profile = profile_route(parse_route("LIS-CCS"), fir_map())
-    item = notam(firs=("SVZM", "LPPO"), airports=("SVMI",), countries=("VE", "PT"),
-                 area=Area(CCS[0], CCS[1], 50, 0, 999))
+    item = notam(firs=("SVZM", "LPPO"), airports=("SVMI",), countries=("VE", "PT"))
     assert route_reasons(profile, item) == [
         "route LIS-CCS arrives at SVMI (VE)",
         "route LIS-CCS crosses FIR LPPO",
         "route LIS-CCS crosses FIR SVZM",
         "route LIS-CCS departs from LPPT (PT)",
-        "route LIS-CCS passes 0 NM from the centre of A0622/25 (radius 50 NM, FL000-FL999)",
     ]
+
+
+def test_an_item_with_a_small_area_is_matched_by_its_area_alone(lis_ccs):
+    profile = profile_route(parse_route("LIS-CCS"), fir_map())
+    item = notam(firs=("SVZM", "LPPO"), airports=("SVMI",), countries=("VE", "PT"),
+                 area=Area(CCS[0], CCS[1], 50, 0, 999))
+    assert route_reasons(profile, item) == [
+        "route LIS-CCS passes 0 NM from the 50 NM area at 1036N06659W (FL000-FL999)"]
 
 
 def test_airport_positions_are_what_the_geometry_uses():

@@ -1,0 +1,124 @@
+"""The FIR boundaries shipped in the package: where they come from, what they say."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alerts.airports import resolve_airport
+from alerts.firs import shipped_fir_boundaries, shipped_geojson
+from alerts.routes import load_fir_boundaries, parse_route, profile_route
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "alerts" / "data"
+VATSPY = ROOT.parent / "shared" / "data" / "fir_boundaries"
+
+
+@pytest.fixture(scope="module")
+def firs():
+    return shipped_fir_boundaries()
+
+
+def test_the_licence_and_attribution_sit_next_to_the_data():
+    attribution = (DATA / "firs.ATTRIBUTION").read_text("utf-8")
+    assert "VATSpy Data Project" in attribution
+    assert "Creative Commons Attribution-ShareAlike 4.0" in attribution
+    assert "not for navigation" in attribution and "simplified" in attribution
+    assert "Attribution-ShareAlike 4.0 International" in (DATA / "firs.LICENSE").read_text("utf-8")
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert ("FIR boundaries: VATSpy Data Project, CC BY-SA 4.0, simplified; approximate, "
+            "not for navigation") in " ".join(readme.split())
+
+
+def test_the_package_declares_the_data_files():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    assert "data/*" in project["tool"]["setuptools"]["package-data"]["alerts"]
+
+
+def test_the_shipped_file_stays_small():
+    assert (DATA / "firs.geojson.gz").stat().st_size < 200_000
+
+
+def test_one_feature_per_icao_fir_and_no_sub_sectors(firs):
+    codes = [feature["properties"]["icao"] for feature in shipped_geojson()["features"]]
+    assert len(codes) == len(set(codes)) > 300
+    assert all(len(code) == 4 and code.isalpha() for code in codes)
+    assert {"SVZM", "SBAZ", "KZMA", "LPPO", "TTZP", "TNCF", "SKED", "OIIX", "LGGG"} <= set(codes)
+    names = {f["properties"]["icao"]: f["properties"]["name"]
+             for f in shipped_geojson()["features"]}
+    assert names["SVZM"] == "Maiquetia"
+
+
+@pytest.mark.parametrize(("airport", "fir"), [
+    ("CCS", "SVZM"), ("POS", "TTZP"), ("CUR", "TNCF"), ("AUA", "TNCF"), ("BOG", "SKED"),
+    ("MIA", "KZMA"), ("LIS", "LPPC"), ("GRU", "SBBS"), ("EZE", "SAEF"),
+])
+def test_airports_lie_in_their_fir(firs, airport, fir):
+    assert fir in firs.firs_at(resolve_airport(airport).position)
+
+
+def test_a_sub_sector_reaching_beyond_the_fir_counts_as_the_fir(firs):
+    # KZMA-OCN, Miami's oceanic part, reaches past the KZMA feature north of Hispaniola, and
+    # BIRD-N, Reykjavik's northern part, past BIRD over Greenland.
+    assert "KZMA" in firs.firs_at((20.4175, -71.0197))
+    assert "BIRD" in firs.firs_at((77.0, -37.75))
+
+
+@pytest.mark.parametrize(("route", "crossed"), [
+    ("MIA-GRU", ("KZMA", "MUFH", "MTEG", "MKJK", "TNCF", "SVZM", "SBAZ", "SBBS")),
+    ("LIS-CCS", ("LPPC", "LPPO", "KZNY", "TTZP", "SVZM")),
+    ("MAD-LIS", ("LECM", "LPPC")),
+])
+def test_great_circles_cross_the_firs_they_cross(firs, route, crossed):
+    assert profile_route(parse_route(route), firs).firs == crossed
+
+
+@pytest.mark.parametrize(("route", "svzm"), [
+    ("MIA-GRU", True), ("JFK-EZE", True), ("LIS-CCS", True),
+    ("MIA-BOG", False), ("JFK-GRU", False), ("MAD-LIS", False),
+])
+def test_which_great_circles_cross_svzm(firs, route, svzm):
+    assert ("SVZM" in profile_route(parse_route(route), firs).firs) is svzm
+
+
+def test_the_shipped_boundaries_are_read_once(firs):
+    assert shipped_fir_boundaries() is firs
+
+
+def test_commands_that_place_no_route_never_read_them():
+    # Reading costs milliseconds (bench/fir_load.py); a run without routes pays none of it.
+    probe = ("import alerts.routes, alerts.firs, monitor.runtime, monitor.service; "
+             "print(alerts.firs.shipped_fir_boundaries.cache_info().currsize)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.strip() == "0"
+
+
+@pytest.mark.skipif(not VATSPY.is_dir(), reason="../shared/data/fir_boundaries is not here")
+def test_the_script_derives_the_shipped_file_from_the_vatspy_data(tmp_path):
+    pytest.importorskip("shapely", reason="the derivation script needs shapely")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import derive_fir_boundaries as script
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    import json
+
+    boundaries = json.loads((VATSPY / "Boundaries.geojson").read_text("utf-8"))
+    dat = (VATSPY / "VATSpy.dat").read_text("utf-8", errors="replace")
+    derived = script.derive(boundaries, dat)
+    shipped = json.loads(gzip.decompress((DATA / "firs.geojson.gz").read_bytes()))
+    assert [f["properties"] for f in derived["features"]] == [
+        f["properties"] for f in shipped["features"]]
+    # Same polygons, up to the last rounding step of another shapely build.
+    again = load_fir_boundaries(derived)
+    assert [(fir.icao, len(fir.polygons)) for fir in again.firs] == [
+        (fir.icao, len(fir.polygons)) for fir in load_fir_boundaries(shipped).firs]
+    assert script.fir_code("SBAZ-CE") == "SBAZ" and script.fir_code("KZMA-OCN") == "KZMA"
+    assert script.fir_code("BAIRES") is None and script.fir_code("TEH-1E") == "OIIX"
