@@ -1,22 +1,29 @@
 """Benchmark: the cost of a `monitor once` cycle over many watched pages, against urlwatch.
 
 No network: a local HTTP server serves K generic HTML pages (a notices region of three
-sections each, ETag-aware), the monitor watches them with the `airline_page` kind and M
-watchlists, and urlwatch 2.29 (in its own virtualenv) watches the same pages with a `css`
-filter on the same region. Runs alternate between the two tools.
+sections each), the monitor watches them with the `airline_page` kind and M watchlists, and
+urlwatch 2.29 (in its own virtualenv) watches the same pages with a `css` filter on the same
+region. Runs alternate between the two tools. Two modes:
 
-    .venv/bin/python bench/cycle.py                      # K = 50, 200, 1000
+- `304`: small pages with an ETag; an unchanged cycle is all 304s.
+- `noise`: ~30 KB pages without validators whose bytes outside the region change on every
+  request (a CSRF token, a nonce, a timestamp, a rotating banner); the region stays.
+
+    .venv/bin/python bench/cycle.py                      # both modes, K = 1000
+    .venv/bin/python bench/cycle.py --mode noise --k 50,200,1000
     .venv/bin/python bench/cycle.py --k 200 --cycles 5 --no-urlwatch
     .venv/bin/python bench/cycle.py --soak 1000          # RSS growth, 10 sources, one process
 
-Prints, per K: wall time per cycle, CPU seconds, peak RSS, rows written per unchanged cycle,
-and the ratio to urlwatch's wall time on the same pages.
+Prints, per mode and K: wall time per cycle, CPU seconds, peak RSS (of every cycle, the first
+included), rows written per unchanged cycle, the 1%-changed cycle, and the ratio to urlwatch's
+wall time on the same pages.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sqlite3
 import statistics
 import subprocess
@@ -31,6 +38,12 @@ ROOT = Path(__file__).resolve().parents[1]
 MONITOR = [str(ROOT / ".venv" / "bin" / "python"), "-m", "monitor"]
 TABLES = ("items", "changes", "alerts", "deliveries", "runs", "raw_bodies")
 NOISE = "".join(f'<li><a href="/nav/{i}">Navigation entry {i}</a></li>' for i in range(60))
+# What makes a noisy page ~30 KB around its region: a long menu and an inline bundle.
+MENU = "".join(f'<li class="menu-item"><a href="/destinos/{i}" title="Destino {i}">Destino '
+               f"{i}</a></li>" for i in range(220))
+BUNDLE = "".join(f"window.__cfg{i}={{a:{i},b:'x{i}'}};" for i in range(310))
+BANNERS = ("Vuela a Lisboa desde 399 USD", "Gana millas dobles en diciembre",
+           "Nueva ruta Bogotá - Madrid", "Descubre nuestra clase ejecutiva")
 
 
 class _Server(ThreadingHTTPServer):
@@ -43,8 +56,10 @@ class _Server(ThreadingHTTPServer):
 class Pages:
     """K pages; `bump(i)` changes page i (a new section text and a new ETag)."""
 
-    def __init__(self, k: int) -> None:
+    def __init__(self, k: int, *, noise: bool = False) -> None:
         self.versions = [0] * k
+        self.noise = noise
+        self.served = 0
         pages = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -52,8 +67,9 @@ class Pages:
 
             def do_GET(self) -> None:
                 index = int(self.path.rsplit("/", 1)[-1])
-                etag = f'"v{pages.versions[index]}"'
-                if self.headers.get("If-None-Match") == etag:
+                pages.served += 1
+                etag = None if pages.noise else f'"v{pages.versions[index]}"'
+                if etag and self.headers.get("If-None-Match") == etag:
                     self.send_response(304)
                     self.send_header("ETag", etag)
                     self.send_header("Content-Length", "0")
@@ -62,7 +78,8 @@ class Pages:
                 body = pages.body(index).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("ETag", etag)
+                if etag:
+                    self.send_header("ETag", etag)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -78,14 +95,29 @@ class Pages:
 
     def body(self, index: int) -> str:
         version = self.versions[index]
-        return (f"<html><head><title>Travel notices {index}</title></head><body>"
-                f'<nav><ul>{NOISE}</ul></nav><div id="notices">'
-                f"<h2>Operations to Caracas</h2><p>Flights to Caracas operate normally "
-                f"(notice {index}, revision {version}).</p>"
-                f"<h2>Baggage</h2><p>Allowances are unchanged on all routes.</p>"
-                f"<h2>Contact</h2><p>Call the service centre for help with bookings.</p>"
-                f"</div><footer>Last updated 2025-11-22 10:{index % 60:02d}</footer>"
-                f"</body></html>")
+        region = (f'<div id="notices">'
+                  f"<h2>Operations to Caracas</h2><p>Flights to Caracas operate normally "
+                  f"(notice {index}, revision {version}).</p>"
+                  f"<h2>Baggage</h2><p>Allowances are unchanged on all routes.</p>"
+                  f"<h2>Contact</h2><p>Call the service centre for help with bookings.</p>"
+                  f"</div>")
+        if not self.noise:
+            return (f"<html><head><title>Travel notices {index}</title></head><body>"
+                    f"<nav><ul>{NOISE}</ul></nav>{region}"
+                    f"<footer>Last updated 2025-11-22 10:{index % 60:02d}</footer>"
+                    f"</body></html>")
+        # Per request: a CSRF token, a script nonce, a render time and a rotating banner.
+        token, nonce = secrets.token_urlsafe(32), secrets.token_hex(16)
+        banner = BANNERS[self.served % len(BANNERS)]
+        return (f'<html><head><meta charset="utf-8"><title>Travel notices {index}</title>'
+                f'<meta name="csrf-token" content="{token}">'
+                f'<script nonce="{nonce}">{BUNDLE}window.renderedAt={time.time()};</script>'
+                f'</head><body><div class="promo-banner">{banner}</div>'
+                f'<nav><ul>{MENU}</ul></nav><main>{region}'
+                f'<form action="/buscar"><input type="hidden" name="csrf" value="{token}">'
+                f'<input name="q"></form></main>'
+                f"<footer>Rendered {time.strftime('%Y-%m-%d %H:%M:%S')} (nonce {nonce})"
+                f"</footer></body></html>")
 
     def bump(self, index: int) -> None:
         self.versions[index] += 1
@@ -156,15 +188,15 @@ def ensure_urlwatch(folder: Path) -> list[str] | None:
 
 
 def bench(k: int, cycles: int, watchlists: int, urlwatch: list[str] | None,
-          work: Path) -> None:
-    folder = Path(tempfile.mkdtemp(prefix=f"k{k}-", dir=work))
-    pages = Pages(k)
+          work: Path, *, mode: str) -> None:
+    folder = Path(tempfile.mkdtemp(prefix=f"{mode}-k{k}-", dir=work))
+    pages = Pages(k, noise=mode == "noise")
     try:
         config = monitor_config(folder, pages, k, watchlists)
         env = {**os.environ, "MONITOR_CONFIG": str(config)}
         uw_args = urlwatch_files(folder, pages, k) if urlwatch else []
         uw_env = {**os.environ, "HOME": str(folder)}
-        timed([*MONITOR, "once"], env)                       # baseline (first reading)
+        first_wall, _, first_rss = timed([*MONITOR, "once"], env)   # the first reading
         if urlwatch:
             timed([*urlwatch, *uw_args], uw_env)             # urlwatch's first reading
         ours, theirs, cpu, rss = [], [], [], []
@@ -181,10 +213,14 @@ def bench(k: int, cycles: int, watchlists: int, urlwatch: list[str] | None,
         for i in range(0, k, 100):                           # 1% of the pages change
             pages.bump(i)
         changed_wall, changed_cpu, changed_rss = timed([*MONITOR, "once"], env)
+        size = len(pages.body(0).encode())
+        print(f"[{mode}] K={k}, pages of {size / 1000:.0f} KB; first cycle {first_wall:.2f} s, "
+              f"peak RSS {first_rss} MB")
         line = (f"K={k:5d}  unchanged cycle: {statistics.median(ours):6.2f} s wall, "
                 f"{statistics.median(cpu):5.2f} s CPU, peak RSS {max(rss)} MB; "
                 f"1% changed: {changed_wall:5.2f} s, {changed_cpu:5.2f} s CPU, "
-                f"{changed_rss} MB")
+                f"{changed_rss} MB; peak RSS of every cycle "
+                f"{max(first_rss, changed_rss, *rss)} MB")
         print(line)
         print("         rows per unchanged cycle: "
               + ", ".join(f"{t} {n:g}" for t, n in per_cycle.items()))
@@ -243,7 +279,10 @@ def soak(cycles: int, work: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--k", default="50,200,1000", help="comma-separated page counts")
+    parser.add_argument("--k", default="1000", help="comma-separated page counts")
+    parser.add_argument("--mode", default="noise,304",
+                        help="comma-separated: noise (no validators, bytes outside the region "
+                             "change per request), 304 (ETag, unchanged pages answer 304)")
     parser.add_argument("--cycles", type=int, default=3, help="unchanged cycles per K")
     parser.add_argument("--watchlists", type=int, default=20)
     parser.add_argument("--no-urlwatch", action="store_true")
@@ -262,8 +301,9 @@ def main() -> None:
         soak(args.soak, work)
         return
     urlwatch = None if args.no_urlwatch else ensure_urlwatch(work)
-    for k in (int(x) for x in args.k.split(",")):
-        bench(k, args.cycles, args.watchlists, urlwatch, work)
+    for mode in args.mode.split(","):
+        for k in (int(x) for x in args.k.split(",")):
+            bench(k, args.cycles, args.watchlists, urlwatch, work, mode=mode.strip())
     print(f"total {time.perf_counter() - started:.0f} s; work dir {work}")
 
 

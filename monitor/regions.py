@@ -20,11 +20,12 @@ import codecs
 import hashlib
 import re
 import unicodedata
+from datetime import UTC
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import ParseError
-from monitor.sources.base import Region
+from monitor.sources.base import Fetched, Region
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -48,22 +49,36 @@ HEADING = "\x00"     # starts a heading's line in the stream; control characters
 
 
 def page_text(body: bytes) -> str:
-    """The page as text: its byte-order mark, else its declared charset, else UTF-8, else
-    Windows-1252 (what browsers assume); control characters dropped as `notices.soup` does."""
-    candidates = [enc for bom, enc in _BOMS if body.startswith(bom)]
+    """The page as text: its byte-order mark, else its declared charset, else UTF-8 when it
+    decodes, else Windows-1252 (what browsers assume); control characters dropped as
+    `notices.soup` does."""
     declared = _DECLARED.search(body[:4096])
+    named = [enc for bom, enc in _BOMS if body.startswith(bom)]
     if declared:
-        candidates.append((declared.group(1) or declared.group(2)).decode("ascii"))
-    candidates += ["utf-8", "windows-1252"]
-    for encoding in candidates:
-        try:
-            text = body.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-        break
-    else:
-        text = body.decode("windows-1252", errors="replace")
+        named.append((declared.group(1) or declared.group(2)).decode("ascii"))
+    # A named encoding wins, a stray bad byte replaced (as lxml and browsers read it).
+    text = next((t for t in (_decode(body, e, "replace") for e in named) if t is not None),
+                None)
+    if text is None:
+        text = _decode(body, "utf-8", "strict") or _mostly_utf8(body) or body.decode(
+            "windows-1252", "replace")
     return _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
+
+
+def _decode(body: bytes, encoding: str, errors: str) -> str | None:
+    try:
+        return body.decode(encoding, errors)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """UTF-8 with its stray bad bytes replaced, when its valid multi-byte characters
+    outnumber them (a damaged UTF-8 page, not a Windows-1252 one)."""
+    text = body.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    wide = sum(1 for ch in text if ord(ch) > 127) - bad
+    return text if wide > bad else None
 
 
 def html_tree(body: bytes | str) -> _Element | None:
@@ -189,6 +204,12 @@ def html_region(region: _Element, heading_selector: str, *salt: str) -> Region:
     """The Region of one selected element: the digest of what `read` finds, and its length."""
     parts, chars = read(region, heading_selector)
     return Region(digest=digest(*salt, *parts), chars=chars)
+
+
+def fetch_day(fetched: Fetched) -> str:
+    """The UTC day of the fetch: notices' days without a year are settled against it (only
+    the day counts), so a region is read again once a day even when nothing else moved."""
+    return fetched.fetched_at.astimezone(UTC).date().isoformat() if fetched.fetched_at else ""
 
 
 def digest(*parts: str) -> str:

@@ -61,7 +61,9 @@ class AirlinePage(Source):
     expect = HTML_TYPES
 
     def region(self, fetched: Fetched) -> Region | None:
-        """The notice region's digest, read with lxml (no BeautifulSoup tree of the page)."""
+        """The notice region's digest, read with lxml (no BeautifulSoup tree of the page),
+        with the page's title, the options, the URL and the day of the fetch (a notice's
+        "hasta el 31 de diciembre" takes its year from it when the page has no stamp)."""
         options = cast(AirlinePageOptions, self.options)
         xpath = regions.selector_xpath(options.selector)
         if xpath is None or len(fetched.pages) != 1:
@@ -72,7 +74,7 @@ class AirlinePage(Source):
             raise regions.matched_nothing(options.selector, fetched.url)
         return regions.html_region(found, options.heading_selector, self.kind, self.url,
                                    fetched.url, options.model_dump_json(),
-                                   regions.title(tree))
+                                   regions.title(tree), regions.fetch_day(fetched))
 
     def parse(self, body: bytes, *, url: str,
               extra: Mapping[str, bytes] | None = None) -> list[Item]:

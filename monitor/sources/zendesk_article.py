@@ -91,8 +91,8 @@ class ZendeskArticle(Source):
         return fetched
 
     def region(self, fetched: Fetched) -> Region | None:
-        """The article body read with lxml, with what else its items carry (id, title, link,
-        creation time), the options and the URL."""
+        """The article body read with lxml, with what else its items depend on (id, title,
+        link, creation and edit times, the day of the fetch), the options and the URL."""
         if len(fetched.pages) != 1:
             return None
         article = _article(fetched.pages[0], url=fetched.url)
@@ -100,11 +100,12 @@ class ZendeskArticle(Source):
         body = tree.find("body") if tree is not None else None
         if body is None:
             raise layout_changed("the article body holds no text", fetched.url)
-        carried = json.dumps([article.get(k) for k in ("id", "title", "html_url", "created_at")],
-                             default=str)
+        carried = json.dumps([article.get(k) for k in (
+            "id", "title", "html_url", "created_at", "edited_at")], default=str)
         return regions.html_region(body, cast(ZendeskArticleOptions, self.options)
                                    .heading_selector, self.kind, self.url, fetched.url,
-                                   self.options.model_dump_json(), carried)
+                                   self.options.model_dump_json(), carried,
+                                   regions.fetch_day(fetched))
 
     def parse(self, body: bytes, *, url: str,
               extra: Mapping[str, bytes] | None = None) -> list[Item]:
