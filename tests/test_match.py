@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alerts.match import Watch, fold, match
 from alerts.routes import parse_route, profile_route
-from monitor.types import Flight, Item, Severity
+from monitor.types import Area, Flight, Item, Severity
 
 
 def prn(**kw: object) -> Item:
@@ -80,3 +80,30 @@ def test_another_airlines_notice_does_not_concern_a_desk_naming_its_airlines() -
     assert match(iberia, notice) == []
     anyone = watch(routes=[profile_route(parse_route("MAD-CCS"))])
     assert match(anyone, notice) == ["route MAD-CCS arrives at SVMI (VE)"]
+
+
+def test_a_watched_route_hears_of_a_small_area_only_when_it_passes_through_it() -> None:
+    caracas_area = prn(source="notams", key="SVZM A0601/25", title="Restricted area at Caracas",
+                       severity=Severity.ADVISORY, firs=("SVZM",), countries=("VE",),
+                       area=Area(10.6, -66.9833, 50, 0, 999))
+    declared = profile_route(parse_route({"route": "MIA-GRU", "firs": ["SVZM"]}))
+    assert match(watch(routes=[declared]), caracas_area) == []
+    to_caracas = profile_route(parse_route("LIS-CCS"))
+    assert match(watch(routes=[declared, to_caracas]), caracas_area) == [
+        "route LIS-CCS passes 0 NM from the 50 NM area at 1036N06659W (FL000-FL999)"]
+    # The desk's own FIR and country selectors still name what lies in them.
+    assert match(watch(routes=[declared], firs=frozenset({"SVZM"})), caracas_area) == [
+        "FIR SVZM"]
+
+
+def test_a_watched_route_hears_of_an_airline_notice_only_for_the_pair_it_names() -> None:
+    notice = Item(source="avianca-page", kind="advisory", key="AV § Venezuela",
+                  title="AV: Suspension of flights to Caracas", severity=Severity.WARNING,
+                  body="Avianca suspende sus vuelos entre Bogotá y Caracas (CCS).",
+                  airlines=("AV",), airports=("SVMI",), countries=("VE",))
+    desk = watch(airlines=frozenset({"AV", "TP"}),
+                 routes=[profile_route(parse_route("LIS-CCS"))])
+    assert match(desk, notice) == ["airline AV"]      # the airline, not the route
+    bogota = watch(routes=[profile_route(parse_route("BOG-CCS"))])
+    assert match(bogota, notice) == ["route BOG-CCS flies BOG-CCS, a city pair the notice names"]
+    assert match(watch(routes=[profile_route(parse_route("LIS-CCS"))]), notice) == []
