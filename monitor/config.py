@@ -14,18 +14,21 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     field_validator,
 )
 
 from monitor.durations import parse_clock_window, parse_duration
 from monitor.errors import ConfigError
+from monitor.secrets import mask, url_credentials, url_password, whole_values
 from monitor.sources.base import SourceOptions
 from monitor.types import Severity
 
@@ -218,12 +221,8 @@ class Config:
     sources: dict[str, SourceConfig]
     watchlists: dict[str, WatchlistConfig]
     geo: GeoConfig
+    database_url: str = ""  # `monitor.database` or MONITOR_DATABASE, checked and resolved
     secrets: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def database_url(self) -> str:
-        return resolve_database_url(os.environ.get("MONITOR_DATABASE") or self.monitor.database,
-                                    self.path.parent)
 
     def enabled_sources(self) -> list[SourceConfig]:
         return [s for s in self.sources.values() if s.enabled]
@@ -251,9 +250,13 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Confi
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(label, "", f"TOML syntax error: {exc}") from None
-    secrets: set[str] = set()
-    expanded = _expand(raw, env, secrets, label, "")
-    return _validate(expanded, label, path, frozenset(secrets))
+    from_env: set[str] = set()
+    try:
+        expanded = _expand(raw, env, from_env, label, "")
+        return _validate(expanded, label, path, env, frozenset(from_env))
+    except ConfigError as exc:
+        # A problem may quote the value it rejects; one from the environment stays hidden.
+        raise ConfigError(exc.file, exc.key, mask(exc.problem, whole_values(from_env))) from None
 
 
 def _expand(value: Any, env: Mapping[str, str], secrets: set[str], label: str, key: str) -> Any:
@@ -284,7 +287,8 @@ def _expand(value: Any, env: Mapping[str, str], secrets: set[str], label: str, k
     return result
 
 
-def _validate(raw: dict[str, Any], label: str, path: Path, secrets: frozenset[str]) -> Config:
+def _validate(raw: dict[str, Any], label: str, path: Path, env: Mapping[str, str],
+              from_env: frozenset[str]) -> Config:
     from monitor.sources import SOURCES  # each kind's module loads when it is looked up
 
     sources_raw = raw.get("sources", [])
@@ -323,35 +327,30 @@ def _validate(raw: dict[str, Any], label: str, path: Path, secrets: frozenset[st
         raise ConfigError(label, key, problem) from None
     _check_references(parsed, label)
     _check_places(parsed, label)
+    _check_web_urls(parsed, label)
+    database_url = _checked_database_url(parsed.monitor.database, env, label, path)
     return Config(
         path=path, monitor=parsed.monitor,
         channels={c.name: c for c in parsed.channels},
         sources={s.name: s for s in parsed.sources},
         watchlists={w.name: w for w in parsed.watchlists},
         geo=parsed.geo,
-        secrets=secrets | {part for c in parsed.channels if c.url for part in _url_secrets(c.url)},
+        database_url=database_url,
+        secrets=frozenset(_secrets(parsed, from_env, database_url)),
     )
 
 
-def _url_secrets(url: str) -> set[str]:
-    """A channel URL and the parts of it an error message may quote on their own
-    (host, credentials, long path tokens such as webhook keys)."""
-    from urllib.parse import unquote, urlsplit
-
-    parts = {url}
-    try:
-        split = urlsplit(url)
-        netloc = split.netloc
-    except ValueError:
-        return parts
-    parts.add(netloc)
-    userinfo, _, hostport = netloc.rpartition("@")
-    parts.add(hostport)
-    parts.update(p for p in userinfo.split(":") if p)
-    parts.update(p for p in hostport.split(":") if len(p) >= 6)  # Telegram-style bot:token
-    parts.update(t for t in split.path.split("/") if len(t) >= 8)
-    parts.update(unquote(p) for p in list(parts))
-    return {p for p in parts if len(p) >= 4}
+def _secrets(doc: _Document, from_env: frozenset[str], database_url: str) -> set[str]:
+    """Whole values (from the environment, secret options such as API keys, channel URLs) and
+    the credential parts of the channel and database URLs; see monitor.secrets."""
+    holders: list[BaseModel] = [doc.monitor, *(s.options for s in doc.sources)]
+    keys = [value.get_secret_value() for holder in holders
+            for value in dict(holder).values() if isinstance(value, SecretStr)]
+    urls = [c.url for c in doc.channels if c.url]
+    found = whole_values([*from_env, *keys, *urls]) | url_password(database_url)
+    for url in urls:
+        found |= url_credentials(url)
+    return found
 
 
 def _check_references(doc: _Document, label: str) -> None:
@@ -374,6 +373,49 @@ def _check_references(doc: _Document, label: str) -> None:
     for j, c in enumerate(doc.monitor.ops_channels):
         if c not in channels:
             raise ConfigError(label, f"monitor.ops_channels[{j}]", f"unknown channel '{c}'")
+
+
+def _check_web_urls(doc: _Document, label: str) -> None:
+    """A source's `url` and its kind's `*_url` options are web pages the monitor fetches or
+    links to: http(s) with a host (an empty option means "none")."""
+    for i, source in enumerate(doc.sources):
+        named = [("url", source.url or "")]
+        named += [(k, v) for k, v in dict(source.options).items()
+                  if k.endswith("_url") and isinstance(v, str)]
+        for key, value in named:
+            problem = _web_url_problem(value) if value else None
+            if problem:
+                raise ConfigError(label, f"sources[{i}].{key}", problem)
+
+
+def _web_url_problem(url: str) -> str | None:
+    """Why `url` is not an http(s) address the HTTP client can fetch, else None."""
+    try:
+        split = urlsplit(url)
+        split.port  # noqa: B018 - parses the port, raising ValueError when it is not one
+    except ValueError:
+        return f"not a valid URL: {url!r}"
+    if split.scheme.lower() not in ("http", "https"):
+        return f"expected an http:// or https:// URL, got {url!r}"
+    host = split.hostname or ""
+    if not host or any(c.isspace() for c in split.netloc):
+        return f"no valid host in {url!r}"
+    return None
+
+
+def _checked_database_url(configured: str, env: Mapping[str, str], label: str,
+                          path: Path) -> str:
+    """The database URL in use (MONITOR_DATABASE wins), which SQLAlchemy must be able to open:
+    parsed, its dialect and driver loadable, without connecting."""
+    from monitor.db import database_url_problem
+
+    override = env.get("MONITOR_DATABASE") or ""
+    url = resolve_database_url(override or configured, path.parent)
+    problem = database_url_problem(url)
+    if problem:
+        where = "set by MONITOR_DATABASE: " if override else ""
+        raise ConfigError(label, "monitor.database", where + problem)
+    return url
 
 
 def _check_places(doc: _Document, label: str) -> None:

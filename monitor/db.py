@@ -39,6 +39,44 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def database_url_problem(url: str) -> str | None:
+    """Why `url` could not open a database (not a URL, unknown dialect, driver missing), found
+    without connecting; None when it can. The URL may hold a password: it is never quoted."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    example = "e.g. sqlite:///monitor.db or postgresql+psycopg://user:password@host/db"
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return f"not a SQLAlchemy database URL ({example})"
+    try:
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError:
+        backend, _, driver = parsed.drivername.partition("+")
+        if driver and _dialect_known(backend):
+            return f"unknown driver '{driver}' for database '{backend}' ({example})"
+        return f"unknown database dialect '{backend}' ({example})"
+    try:
+        dialect.import_dbapi()
+    except ImportError as exc:
+        module = getattr(exc, "name", None) or str(exc)
+        return (f"the driver of '{parsed.drivername}' is not installed ({module}); install it "
+                f"or name another driver ({example})")
+    return None
+
+
+def _dialect_known(backend: str) -> bool:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        make_url(f"{backend}://").get_dialect()
+    except (ArgumentError, NoSuchModuleError):
+        return False
+    return True
+
+
 def alembic_config(url: str) -> Any:
     from alembic.config import Config
 

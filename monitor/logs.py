@@ -9,8 +9,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from monitor.secrets import MASK, MIN_LENGTH
+
 _LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40}
-REDACTED = "***"
+REDACTED = MASK
 
 
 class EventLog:
@@ -34,8 +36,9 @@ class EventLog:
             self.min_level = _LEVELS[level]
 
     def add_secrets(self, secrets: Iterable[str]) -> None:
-        """Values that must never appear in a log line (env-expanded values, channel URLs)."""
-        fresh = {s for s in secrets if s and len(s) >= 4}
+        """Values that must never appear in a log line (see monitor.secrets for which ones).
+        Strings shorter than MIN_LENGTH are words, not secrets, and are never masked."""
+        fresh = {s for s in secrets if len(s) >= MIN_LENGTH}
         # A JSON line escapes quotes and backslashes: redact the escaped spelling too.
         fresh |= {json.dumps(s, ensure_ascii=False)[1:-1] for s in fresh}
         merged = set(self._secrets) | fresh

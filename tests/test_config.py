@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -149,6 +150,26 @@ BROKEN = [
     ("sources not an array", 'sources = "faa"', "sources", "array of tables"),
     ("missing fir file", '[geo]\nfir_boundaries = "nowhere.geojson"', "geo.fir_boundaries",
      "cannot read"),
+    ("ftp source url", '[[sources]]\nname = "a"\nkind = "faa_prn"\nurl = "ftp://example.org/x"',
+     "sources[0].url", "expected an http:// or https:// URL, got 'ftp://example.org/x'"),
+    ("words as source url", '[[sources]]\nname = "a"\nkind = "faa_prn"\n'
+     'url = "faa us restrictions page"', "sources[0].url",
+     "expected an http:// or https:// URL, got 'faa us restrictions page'"),
+    ("source url without host", '[[sources]]\nname = "a"\nkind = "faa_prn"\nurl = "https:///x"',
+     "sources[0].url", "no valid host in 'https:///x'"),
+    ("source url with a bad port", '[[sources]]\nname = "a"\nkind = "faa_prn"\n'
+     'url = "https://example.org:http/x"', "sources[0].url", "not a valid URL"),
+    ("ftp feed_url", '[[sources]]\nname = "a"\nkind = "easa_czib"\nfeed_url = "ftp://e.org/f"',
+     "sources[0].feed_url", "expected an http:// or https:// URL, got 'ftp://e.org/f'"),
+    ("words as list_url", '[[sources]]\nname = "a"\nkind = "easa_czib"\n'
+     'list_url = "the czib list"', "sources[0].list_url",
+     "expected an http:// or https:// URL, got 'the czib list'"),
+    ("unknown database dialect", '[monitor]\ndatabase = "nosuchdb://x/y"', "monitor.database",
+     "unknown database dialect 'nosuchdb'"),
+    ("unknown database driver", '[monitor]\ndatabase = "postgresql+nosuch://u@h/d"',
+     "monitor.database", "unknown driver 'nosuch' for database 'postgresql'"),
+    ("words as database", '[monitor]\ndatabase = "the monitor db"', "monitor.database",
+     "not a SQLAlchemy database URL"),
 ]
 
 
@@ -171,16 +192,75 @@ def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("case", ["unknown kind", "bad duration", "unset variable",
-                                  "toml syntax", "unknown airport"])
+                                  "toml syntax", "unknown airport", "ftp source url",
+                                  "words as source url", "ftp feed_url", "words as list_url",
+                                  "unknown database dialect"])
 def test_the_cli_exits_2_with_one_line_and_no_traceback(tmp_path: Path, case: str) -> None:
-    text = next(b[1] for b in BROKEN if b[0] == case)
+    text, key, problem = next(b[1:] for b in BROKEN if b[0] == case)
     path = write(tmp_path, text)
-    proc = subprocess.run([sys.executable, "-m", "monitor", "--config", str(path),
-                           "check-config"], capture_output=True, text=True, cwd=ROOT,
-                          timeout=60)
+    proc = check_config(path)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith(f"{path}: ")
+    assert lines[0].startswith(f"{path}: {key}: " if key else f"{path}: ")
+    assert problem in lines[0]
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
+
+
+def test_monitor_database_in_the_environment_is_checked_like_the_key(tmp_path: Path) -> None:
+    path = write(tmp_path, '[monitor]\ndatabase = "sqlite:///x.db"\n')
+    proc = check_config(path, MONITOR_DATABASE="nosuchdb://x/y")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip() == (
+        f"{path}: monitor.database: set by MONITOR_DATABASE: unknown database dialect "
+        "'nosuchdb' (e.g. sqlite:///monitor.db or postgresql+psycopg://user:password@host/db)")
+    config = load_config(path, env={"MONITOR_DATABASE": "sqlite:///other.db"})
+    assert config.database_url == f"sqlite:///{tmp_path.resolve()}/other.db"
+
+
+def test_a_database_driver_that_is_not_installed_is_a_config_error(tmp_path: Path) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("MySQLdb") is not None:
+        pytest.skip("mysqlclient is installed here")
+    path = write(tmp_path, '[monitor]\ndatabase = "mysql://monitor:pw-4b1d9e77@db.example/m"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={})
+    message = str(caught.value)
+    assert message.startswith(f"{path}: monitor.database: the driver of 'mysql' is not installed "
+                              "(MySQLdb)")
+    assert "pw-4b1d9e77" not in message
+
+
+def test_known_databases_and_web_urls_pass(tmp_path: Path) -> None:
+    path = write(tmp_path, '[monitor]\ndatabase = "postgresql+psycopg://u:p@127.0.0.1:1/db"\n'
+                 '[[sources]]\nname = "czib"\nkind = "easa_czib"\nfeed_url = ""\n'
+                 'url = "HTTPS://www.easa.europa.eu:443/x?page&_format=json"\n'
+                 'list_url = "http://[::1]:8080/czibs"\n')
+    config = load_config(path, env={})  # checked without connecting to 127.0.0.1:1
+    assert config.database_url == "postgresql+psycopg://u:p@127.0.0.1:1/db"
+    assert config.sources["czib"].options.feed_url == ""  # type: ignore[attr-defined]
+
+
+def test_a_rejected_value_from_the_environment_is_not_quoted(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[sources]]\nname = "a"\nkind = "faa_prn"\nurl = "${PRN_URL}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={"PRN_URL": "ftp://user:Zq81-secret@example.org/x"})
+    assert str(caught.value) == (f"{path}: sources[0].url: expected an http:// or https:// URL, "
+                                 "got '***'")
+
+
+def check_config(path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "monitor", "--config", str(path),
+                           "check-config"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60, env={**os.environ, **env})
+
+
+def test_secrets_are_values_and_url_credentials_never_names(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD + '\n[[sources]]\nname = "ccs-board"\nkind = "aerodatabox"\n'
+                 'airport = "CCS"\napi_key = "literalKEY5e0c1d9"\n')
+    url = "json://desk:pw-71c0e2a9@127.0.0.1:8025/hook/desk"
+    config = load_config(path, env={"DESK_URL": url})
+    assert {url, "pw-71c0e2a9", "literalKEY5e0c1d9"} <= config.secrets
+    assert not {"desk", "latam-desk", "hook", "127.0.0.1", "127.0.0.1:8025"} & config.secrets
