@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bytecode clean postgres
+.PHONY: run test lint bench bytecode clean postgres browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ run: $(STAMP) bytecode
 	$(BIN)/monitor db upgrade
 	$(BIN)/monitor run
 
-test: $(STAMP) bytecode postgres
+test: $(STAMP) bytecode postgres browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -35,6 +35,15 @@ postgres:
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql \
 	    >/dev/null; } || echo "PostgreSQL server not installed: its tests will be skipped"
+
+# The status board's browser tests drive Debian's headless Chromium through chromedriver;
+# install them when missing and we can (root with apt-get). Elsewhere those tests skip.
+browser:
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	    chromium-driver >/dev/null; } || \
+	  echo "Chromium or chromedriver not installed: the board's browser tests will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

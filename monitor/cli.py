@@ -163,6 +163,19 @@ def feed(ctx: click.Context, watchlist: str, out: Path | None, since: str) -> No
         out.write_bytes(xml)
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="address to listen on (anything but loopback: set serve_token)")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="port (0: any free port, logged in serve.started)")
+@click.pass_context
+def serve_(ctx: click.Context, host: str, port: int) -> None:
+    """The read-only status board: a web page with a map, and its JSON and Atom feeds."""
+    from monitor.web.server import run_board
+
+    run_board(_config(ctx), host=host, port=port)
+
+
 @cli.command()
 @click.option("--fast", is_flag=True, help="no pauses between the steps")
 def demo(fast: bool) -> None:

@@ -66,6 +66,7 @@ class MonitorSettings(_Strict):
     fetch_retries: int = Field(default=2, ge=0, le=10)
     host_gap: timedelta = timedelta(0)
     delivery_attempts: int = Field(default=8, ge=1)
+    serve_token: str = ""       # `monitor serve` asks for it when set (write it as ${VAR})
     lease: timedelta = timedelta(minutes=5)   # a run not finished by then is taken over
 
     @field_validator("health_repeat", "retention", "timeout", "lease", mode="before")
