@@ -141,3 +141,54 @@ def test_a_replacement_of_an_unknown_notam_is_new() -> None:
     new = item("KICZ A0012/25", replaces="KICZ A0011/25")
     assert [c.kind for c in diff({}, [new], now=NOW, withdraw_after=2).changes] == [
         ChangeKind.NEW]
+
+
+def notice(until: datetime | None, title: str = "TP: Suspension of flights to Caracas",
+           **kw: object) -> Item:
+    shown = f" (until {until.day} {until:%b})" if until else ""
+    return item(key="TP § Voos para Caracas", kind="advisory", source="tap",
+                title=kw.pop("shown_title", f"{title}{shown}"), valid_to=until, **kw)
+
+
+END_DEC = datetime(2025, 12, 31, 23, 59, 59, tzinfo=UTC)
+END_JAN = datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC)
+
+
+def test_an_extension_is_an_update_whose_title_says_so() -> None:
+    before, after = notice(END_DEC), notice(END_JAN)
+    result = diff(known(before), [after], now=NOW, withdraw_after=2)
+    [change] = result.changes
+    assert change.kind == ChangeKind.UPDATED and change.previous == before
+    assert change.item.title == ("TP: Suspension of flights to Caracas extended to 31 Jan 2026 "
+                                 "(was 31 Dec 2025)")
+    assert change.item.valid_to == END_JAN
+    # the store keeps the notice as the source gave it, so the next read is no change
+    assert result.upserts == [after]
+    assert diff(known(after), [notice(END_JAN)], now=NOW, withdraw_after=2).changes == []
+
+
+def test_an_earlier_end_and_an_open_end_are_said_too() -> None:
+    [shorter] = diff(known(notice(END_JAN)), [notice(END_DEC)], now=NOW,
+                     withdraw_after=2).changes
+    assert shorter.item.title.endswith("shortened to 31 Dec 2025 (was 31 Jan 2026)")
+    open_end = notice(None, shown_title="TP: Suspension of flights to Caracas "
+                                        "(until further notice)")
+    [opened] = diff(known(notice(END_DEC)), [open_end], now=NOW, withdraw_after=2).changes
+    assert opened.item.title == ("TP: Suspension of flights to Caracas extended until further "
+                                 "notice (was 31 Dec 2025)")
+    [dated] = diff(known(open_end), [notice(END_JAN)], now=NOW, withdraw_after=2).changes
+    assert dated.item.title.endswith("now until 31 Jan 2026 (was until further notice)")
+
+
+def test_an_update_that_leaves_the_end_or_concerns_no_notice_keeps_its_title() -> None:
+    before = notice(END_DEC, body="a")
+    after = notice(END_DEC, body="b")
+    [same_end] = diff(known(before), [after], now=NOW, withdraw_after=2).changes
+    assert same_end.item == after
+    # an end stated for the first time is an update, not an extension
+    [first] = diff(known(notice(None)), [notice(END_DEC)], now=NOW, withdraw_after=2).changes
+    assert first.item.title == "TP: Suspension of flights to Caracas (until 31 Dec)"
+    # a NOTAM's new end is left to its own rules (a NOTAMR)
+    a = item(valid_to=END_DEC)
+    [notam] = diff(known(a), [item(valid_to=END_JAN)], now=NOW, withdraw_after=2).changes
+    assert notam.item.title == a.title

@@ -152,3 +152,61 @@ def _sample(fragment: str) -> str:
     text = re.sub(r"\([^()]*\)\?", "", text)                     # (x)? -> ''
     text = text.replace("\\w*", "").replace("?", "")
     return text.replace("(", "").replace(")", "")
+
+
+@pytest.mark.parametrize(("text", "start", "end", "open_ended"), [
+    ("hasta el 31 de diciembre", None, (31, 12, None), False),
+    ("até 15 de janeiro", None, (15, 1, None), False),
+    ("until 12 December", None, (12, 12, None), False),
+    ("del 24 al 28 de noviembre", (24, 11, None), (28, 11, None), False),
+    ("desde el 29 de noviembre de 2025 hasta el 14 de febrero de 2026", (29, 11, 2025),
+     (14, 2, 2026), False),
+    ("hasta nuevo aviso", None, None, True),
+    ("a partir del 24 de noviembre y hasta nuevo aviso", (24, 11, None), None, True),
+    ("entre 24 e 28 de novembro", (24, 11, None), (28, 11, None), False),
+    ("between November 24 and 28, 2025", (24, 11, None), (28, 11, 2025), False),
+    ("November 24-28", (24, 11, None), (28, 11, None), False),
+    ("24-28 Kasım", (24, 11, None), (28, 11, None), False),
+    ("29 Kasım 2025 tarihinden itibaren", (29, 11, 2025), None, False),
+])
+def test_spans_keep_the_days_as_written(text: str, start: tuple[int, int, int | None] | None,
+                                        end: tuple[int, int, int | None] | None,
+                                        open_ended: bool) -> None:
+    span = lexicon.span(text)
+    assert span is not None
+    assert span.start == (lexicon.StatedDay(*start) if start else None)
+    assert span.end == (lexicon.StatedDay(*end) if end else None)
+    assert span.open_ended is open_ended
+
+
+@pytest.mark.parametrize("text", ["vuelos de 10 a 12 horas", "hasta el 12 de la tarde",
+                                  "Vuelos AV70-73 a Caracas", "sin fecha"])
+def test_numbers_that_are_not_days_state_no_span(text: str) -> None:
+    assert lexicon.span(text) is None
+
+
+def test_a_reading_keeps_the_span_of_the_sentence_that_decides() -> None:
+    reading = lexicon.read("Venezuela", "Los pasajeros con boletos emitidos hasta el 3 de "
+                           "diciembre pueden cambiar su fecha.\nCopa suspende sus vuelos a "
+                           "Caracas del 24 al 28 de noviembre.")
+    assert reading.verdict is Signal.SUSPENSION
+    assert reading.span == lexicon.Span(lexicon.StatedDay(24, 11), lexicon.StatedDay(28, 11))
+    assert reading.until == "28 Nov"
+    # a start in the deciding sentence, the end in the next one
+    reading = lexicon.read("Caracas", "A partir del 24 de noviembre suspendemos los vuelos a "
+                           "Caracas. La medida se mantendrá hasta el 15 de enero de 2026.")
+    assert reading.span == lexicon.Span(lexicon.StatedDay(24, 11),
+                                        lexicon.StatedDay(15, 1, 2026))
+    # a resumption states no validity
+    assert lexicon.read("Caracas", "Reanudamos los vuelos a Caracas el 8 de marzo.").span is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Última actualización: 22 de noviembre de 2025", (22, 11, 2025)),
+    ("Atualizado em 5 de dezembro de 2025 às 08h00", (5, 12, 2025)),
+    ("Last updated on November 22, 2025", (22, 11, 2025)),
+    ("Son güncelleme: 22 Kasım 2025", (22, 11, 2025)),
+    ("Última actualización: hoy", None),
+])
+def test_written_full_dates(text: str, day: tuple[int, int, int] | None) -> None:
+    assert lexicon.written_day(text) == (lexicon.StatedDay(*day) if day else None)

@@ -3,6 +3,8 @@ of the same notice compares equal."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from monitor import notices
@@ -121,3 +123,52 @@ def test_a_new_copyright_year_or_render_time_is_not_a_change() -> None:
     assert notices.normalise("© 2025 Avianca") == notices.normalise("© 2026 Avianca")
     assert notices.normalise("Generado 2025-11-22T14:03:22Z") == notices.normalise(
         "Generado 2025-11-23T09:00:01Z")
+
+
+def test_a_current_suspension_carries_its_days_and_history_and_resumptions_do_not() -> None:
+    found = sections("<main><h2>Venezuela</h2><p>Suspendemos los vuelos a Caracas hasta el 31 de "
+                     "diciembre.</p><h2>Maracaibo</h2><p>Vuelos a Maracaibo cancelados del 24 "
+                     "al 28 de noviembre.</p><h2>Caracas</h2><p>Reanudamos los vuelos a Caracas "
+                     "el 8 de marzo.</p><h2>Avisos anteriores</h2><h3>Venezuela</h3><p>Vuelos a "
+                     "Caracas suspendidos hasta el 12 de marzo.</p></main>")
+    items = notices.notice_items(found, source="s", airline="CM", key_prefix="CM", url=None,
+                                 reference=datetime(2025, 11, 22, tzinfo=UTC))
+    validity = {i.key: (i.valid_from, i.valid_to) for i in items}
+    assert validity == {
+        "CM § Venezuela": (None, datetime(2025, 12, 31, 23, 59, 59, tzinfo=UTC)),
+        "CM § Maracaibo": (datetime(2025, 11, 24, tzinfo=UTC),
+                           datetime(2025, 11, 28, 23, 59, 59, tzinfo=UTC)),
+        "CM § Caracas": (None, None),               # an all-clear states no validity
+        "CM § Venezuela (past)": (None, None),      # history is not dated against today
+    }
+
+
+def test_without_a_reference_a_day_without_a_year_stays_unstated() -> None:
+    found = sections("<main><h2>Venezuela</h2><p>Vuelos a Caracas suspendidos hasta el 31 de "
+                     "diciembre.</p></main>")
+    (item,) = notices.notice_items(found, source="s", airline="CM", key_prefix="CM", url=None)
+    assert (item.valid_from, item.valid_to) == (None, None)
+    assert item.title.endswith("(until 31 Dec)")
+
+
+@pytest.mark.parametrize(("stamp", "day"), [
+    ("<p class='last-update'>Última actualización: 22/11/2025 14:03</p>", (2025, 11, 22)),
+    ("<p>Atualizado em 05/12/2025 às 08h00</p>", (2025, 12, 5)),
+    ("<p>Last updated 12/05/2025</p>", (2025, 12, 5)),        # English: month first
+    ("<p>Last updated on November 22, 2025 at 2:03 pm</p>", (2025, 11, 22)),
+    ("<p>Son güncelleme: 22.11.2025</p>", (2025, 11, 22)),
+    ("<p>Actualizado: 2025-11-22</p>", (2025, 11, 22)),
+    ("<p>Hemos actualizado la información.</p>", None),
+])
+def test_the_page_stamp_dates_the_notices(stamp: str, day: tuple[int, int, int] | None) -> None:
+    region = notices.soup(f"<main><h1>Avisos</h1>{stamp}<h2>V</h2><p>x</p></main>").main
+    assert region is not None
+    expected = datetime(*day, tzinfo=UTC) if day else None
+    assert notices.page_date(region) == expected
+
+
+def test_the_latest_of_several_stamps_counts() -> None:
+    region = notices.soup("<main><p>Actualizado: 02/11/2025</p><p>Actualizado: 20/11/2025</p>"
+                          "</main>").main
+    assert region is not None
+    assert notices.page_date(region) == datetime(2025, 11, 20, tzinfo=UTC)

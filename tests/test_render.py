@@ -68,3 +68,28 @@ def test_a_digest_counts_and_summarises_instead_of_cutting_mid_line() -> None:
     assert title == f"[CRITICAL] {DIGEST_TOP + 5} changes for latam-desk"
     assert f"{DIGEST_TOP + 5} new" in body
     assert "and 5 more" in body
+
+
+NOTICE = {"source": "tap", "kind": "advisory", "key": "TP § Voos para Caracas",
+          "title": "TP: Suspension of flights to Caracas (until 31 Dec)", "url": None,
+          "valid_from": None, "valid_to": "2025-12-31T23:59:59Z", "valid_to_estimated": False,
+          "replaces": None, "cancels": None, "severity": "warning"}
+
+
+def valid_line(**item: object) -> str:
+    data = {"item": {**NOTICE, **item}, "reasons": ["airline TP"], "sources": ["tap"]}
+    _, body = render(view(data=data), "text")
+    return next(line for line in body.splitlines() if line.startswith("Valid: "))
+
+
+def test_a_notice_shows_its_validity_instead_of_not_stated() -> None:
+    assert valid_line() == "Valid: until 2025-12-31T23:59:59Z"
+    assert valid_line(valid_from="2025-11-24T00:00:00Z", valid_to="2025-11-28T23:59:59Z") == (
+        "Valid: 2025-11-24T00:00:00Z to 2025-11-28T23:59:59Z")
+    assert valid_line(valid_from="2025-11-24T00:00:00Z", valid_to=None,
+                      title="TP: Suspension of flights to Caracas (until further notice)") == (
+        "Valid: from 2025-11-24T00:00:00Z until further notice")
+    assert valid_line(valid_to=None, title="TP: Suspension of flights to Caracas (until "
+                                           "further notice)") == "Valid: until further notice"
+    assert valid_line(valid_to=None, title="TP: Voos para Caracas") == (
+        "Valid: not stated by the source")
