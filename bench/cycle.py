@@ -64,6 +64,9 @@ class Pages:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes: with Nagle's algorithm on, the body of
+            # a kept-alive connection waits for the client's delayed ACK (40 ms a request).
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:
                 index = int(self.path.rsplit("/", 1)[-1])
