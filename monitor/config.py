@@ -256,8 +256,10 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Confi
         expanded = _expand(raw, env, from_env, label, "")
         return _validate(expanded, label, path, env, frozenset(from_env))
     except ConfigError as exc:
-        # A problem may quote the value it rejects; one from the environment stays hidden.
-        raise ConfigError(exc.file, exc.key, mask(exc.problem, whole_values(from_env))) from None
+        # A problem may quote (repr) the value it rejects; one from the environment stays hidden.
+        hidden = whole_values(from_env)
+        hidden |= {repr(value)[1:-1] for value in hidden}
+        raise ConfigError(exc.file, exc.key, mask(exc.problem, hidden)) from None
 
 
 def _expand(value: Any, env: Mapping[str, str], secrets: set[str], label: str, key: str) -> Any:

@@ -264,3 +264,11 @@ def test_secrets_are_values_and_url_credentials_never_names(tmp_path: Path) -> N
     config = load_config(path, env={"DESK_URL": url})
     assert {url, "pw-71c0e2a9", "literalKEY5e0c1d9"} <= config.secrets
     assert not {"desk", "latam-desk", "hook", "127.0.0.1", "127.0.0.1:8025"} & config.secrets
+
+
+def test_a_rejected_value_with_quotes_from_the_environment_is_not_quoted_either(
+        tmp_path: Path) -> None:
+    path = write(tmp_path, '[monitor]\nlog_format = "${LOG_FORMAT}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={"LOG_FORMAT": "it's-a-s3cret\\path"})
+    assert "s3cret" not in str(caught.value) and "***" in str(caught.value)
