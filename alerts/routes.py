@@ -79,10 +79,28 @@ class FirBoundaries:
     """FIR polygons from a GeoJSON FeatureCollection (see `load_fir_boundaries`)."""
 
     firs: tuple[FirShape, ...]
+    # FIRs by 10-degree cell of their bounding box: a point is tested against the few FIRs
+    # of its cell instead of all of them (hundreds, for the world).
+    _cells: dict[tuple[int, int], tuple[FirShape, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        cells: dict[tuple[int, int], list[FirShape]] = {}
+        for fir in self.firs:
+            min_lon, min_lat, max_lon, max_lat = fir.bbox
+            for row in range(_cell(min_lat), _cell(max_lat) + 1):
+                for column in range(_cell(min_lon), _cell(max_lon) + 1):
+                    cells.setdefault((row, column), []).append(fir)
+        self._cells.update((key, tuple(shapes)) for key, shapes in cells.items())
 
     def firs_at(self, point: Point) -> tuple[str, ...]:
-        """The ICAO codes of the FIRs containing a (lat, lon) point."""
-        return tuple(fir.icao for fir in self.firs if fir.contains(point))
+        """The ICAO codes of the FIRs containing a (lat, lon) point, in the order given."""
+        candidates = self._cells.get((_cell(point[0]), _cell(point[1])), ())
+        return tuple(fir.icao for fir in candidates if fir.contains(point))
+
+
+def _cell(degrees: float) -> int:
+    return math.floor(degrees / 10.0)
 
 
 @dataclass(frozen=True, slots=True)

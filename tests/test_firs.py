@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alerts.airports import resolve_airport
 from alerts.firs import shipped_fir_boundaries, shipped_geojson
@@ -122,3 +124,11 @@ def test_the_script_derives_the_shipped_file_from_the_vatspy_data(tmp_path):
         (fir.icao, len(fir.polygons)) for fir in load_fir_boundaries(shipped).firs]
     assert script.fir_code("SBAZ-CE") == "SBAZ" and script.fir_code("KZMA-OCN") == "KZMA"
     assert script.fir_code("BAIRES") is None and script.fir_code("TEH-1E") == "OIIX"
+
+
+@settings(max_examples=300, deadline=None)
+@given(lat=st.floats(-89.9, 89.9), lon=st.floats(-180, 180))
+def test_the_cell_index_finds_what_testing_every_fir_finds(lat, lon):
+    firs = shipped_fir_boundaries()
+    assert firs.firs_at((lat, lon)) == tuple(
+        fir.icao for fir in firs.firs if fir.contains((lat, lon)))
