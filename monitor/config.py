@@ -344,12 +344,14 @@ def _validate(raw: dict[str, Any], label: str, path: Path, env: Mapping[str, str
 
 
 def _secrets(doc: _Document, from_env: frozenset[str], database_url: str) -> set[str]:
-    """Whole values (from the environment, secret options such as API keys, channel URLs) and
-    the credential parts of the channel and database URLs; see monitor.secrets."""
+    """Whole values (from the environment, secret options such as API keys, the board's
+    token, channel URLs) and the credential parts of the channel and database URLs; see
+    monitor.secrets."""
     holders: list[BaseModel] = [doc.monitor, *(s.options for s in doc.sources)]
     keys = [value.get_secret_value() for holder in holders
             for value in dict(holder).values() if isinstance(value, SecretStr)]
     urls = [c.url for c in doc.channels if c.url]
+    keys.append(doc.monitor.serve_token)
     found = whole_values([*from_env, *keys, *urls]) | url_password(database_url)
     for url in urls:
         found |= url_credentials(url)

@@ -258,11 +258,13 @@ def check_config(path: Path, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_secrets_are_values_and_url_credentials_never_names(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD + '\n[[sources]]\nname = "ccs-board"\nkind = "aerodatabox"\n'
+    text = GOOD.replace('ops_channels = ["ops"]',
+                        'ops_channels = ["ops"]\nserve_token = "board-token-0c4d1e7a9b"')
+    path = write(tmp_path, text + '\n[[sources]]\nname = "ccs-board"\nkind = "aerodatabox"\n'
                  'airport = "CCS"\napi_key = "literalKEY5e0c1d9"\n')
     url = "json://desk:pw-71c0e2a9@127.0.0.1:8025/hook/desk"
     config = load_config(path, env={"DESK_URL": url})
-    assert {url, "pw-71c0e2a9", "literalKEY5e0c1d9"} <= config.secrets
+    assert {url, "pw-71c0e2a9", "literalKEY5e0c1d9", "board-token-0c4d1e7a9b"} <= config.secrets
     assert not {"desk", "latam-desk", "hook", "127.0.0.1", "127.0.0.1:8025"} & config.secrets
 
 
