@@ -230,3 +230,29 @@ def test_bad_pdf_options_are_refused(options: dict, problem: str) -> None:
 
     with pytest.raises(ValidationError, match=problem):
         FaaPrnOptions(**options)
+
+
+def test_monitor_parse_joins_a_pdfs_document_given_as_extra(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    from monitor.sources.faa_prn import PAGE_URL
+    from monitor.sources.kicz_pdf import notam_text
+
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE)
+    # What `monitor record faa-prn` saves as faa-prn_<time>_pdfs.json, or written by hand.
+    pdfs = tmp_path / "pdfs.json"
+    pdfs.write_text(json.dumps({
+        f"{PAGE_URL}/venezuela/KICZ_ADVISORY_NOTAM_A0012_25_SVZM.pdf": {
+            "text": notam_text(pdf("KICZ_A0012_25.pdf"))}}))
+    offline = {**os.environ, "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+    done = subprocess.run([sys.executable, "-m", "monitor", "parse", "faa_prn", str(page),
+                           "--extra", f"pdfs={pdfs}"], capture_output=True, text=True,
+                          cwd=FIXTURES.parents[1], timeout=60, env=offline, check=True)
+    parsed = {item["key"]: item for item in map(json.loads, done.stdout.splitlines())}
+    assert parsed["KICZ A0012/25"]["valid_from"] == "2025-11-21T17:43:00Z"
+    assert parsed["KICZ A0012/25"]["valid_to"] == "2026-02-19T23:59:00Z"
+    assert parsed["KICZ A0012/25"]["published_at"] == "2025-11-21T18:08:00Z"
+    assert parsed["KICZ A0050/26"]["valid_from"] is None  # no text given for it
