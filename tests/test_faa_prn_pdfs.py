@@ -256,3 +256,20 @@ def test_monitor_parse_joins_a_pdfs_document_given_as_extra(tmp_path) -> None:  
     assert parsed["KICZ A0012/25"]["valid_to"] == "2026-02-19T23:59:00Z"
     assert parsed["KICZ A0012/25"]["published_at"] == "2025-11-21T18:08:00Z"
     assert parsed["KICZ A0050/26"]["valid_from"] is None  # no text given for it
+
+
+def test_the_real_page_lists_its_kicz_notam_pdfs_within_one_runs_limit() -> None:
+    from tests.conftest import REAL
+
+    page = REAL / "faa_prn" / "2026-09-25_00.html"
+    if not page.exists():
+        pytest.skip("../shared/fixtures/real is not here")
+    from monitor.sources.faa_prn import PAGE_URL
+
+    src = FaaPrn("faa-prn")
+    listed = src.documents(Fetched(url=PAGE_URL, pages=(page.read_bytes(),)))
+    kicz = [i for i in src.parse(page.read_bytes(), url=PAGE_URL) if i.key.startswith("KICZ ")]
+    assert len(listed) == len(kicz) == 22
+    assert all(url.startswith(f"{PAGE_URL}/") and " " not in url for url in listed)
+    assert f"{PAGE_URL}/colombia/KICZ_ADVISORY_NOTAM_A0050_26_SKED.pdf" in listed
+    assert len(listed) <= FaaPrnOptions().max_pdfs

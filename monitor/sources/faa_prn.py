@@ -38,7 +38,9 @@ class FaaPrnOptions(SourceOptions):
     `pdf_recheck`: how long a PDF read stays good before a conditional GET asks again."""
 
     countries: list[str] = Field(default_factory=list)
-    max_pdfs: int = Field(default=10, ge=0, le=100)
+    # The page listed 22 KICZ NOTAM PDFs in Sept 2026: a first run reads them all, so no desk
+    # hears of a validity an hour after the entry itself.
+    max_pdfs: int = Field(default=25, ge=0, le=100)
     pdf_recheck: str = "1d"
 
     @field_validator("pdf_recheck")
