@@ -48,6 +48,8 @@ class Leases(StoreBase):
         claim = Claim()
         names = list(kinds)
         with self._session.begin() as s:
+            if due is not None:  # a source not due costs one read and no write
+                names = _maybe_due(s, names, now, claim)
             taken = take_leases(s, [lease_name(n) for n in names], owner, now, ttl)
             mine = [n for n in names if lease_name(n) in taken]
             claim.held_elsewhere = set(names) - set(mine)
@@ -71,6 +73,20 @@ class Leases(StoreBase):
     def release_leases(self, sources: Iterable[str], owner: str) -> None:
         with self._session.begin() as s:
             _release(s, [lease_name(n) for n in sources], owner)
+
+
+def _maybe_due(s: Session, names: list[str], now: datetime, claim: Claim) -> list[str]:
+    """The sources that may be due (checked again under the lease: another process may
+    have run one meanwhile); the others go to `claim.not_due` at once."""
+    rows = s.execute(select(SourceState.name, SourceState.next_due_at,
+                            SourceState.consecutive_failures).where(
+        SourceState.name.in_(names), SourceState.next_due_at > now)).all()
+    for name, next_due, failures in rows:
+        claim.not_due.add(name)
+        claim.next_due[name] = next_due
+        if failures:
+            claim.resting.add(name)
+    return [n for n in names if n not in claim.not_due]
 
 
 def take_leases(s: Session, names: list[str], owner: str, now: datetime,
