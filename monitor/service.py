@@ -102,8 +102,8 @@ def serve(config: Config, stop: threading.Event | None = None) -> None:
     def run_job(name: str) -> None:
         try:
             outcome = run_source(rt, name, respect_backoff=True)
-            sweep(rt)
-            if outcome.alerts:
+            if outcome.alerts:  # deliver at once; retries are the sweeper job's
+                sweep(rt)
                 write_feeds(config)
         except Exception as exc:  # the store itself failed: log, keep the scheduler alive
             log.error("job.failed", source=name, error=log.redact(f"{type(exc).__name__}: {exc}"))
