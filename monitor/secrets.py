@@ -2,8 +2,8 @@
 
 A whole value (an environment value, an API key option, a channel URL) is masked wherever it
 occurs. A URL also hides credentials inside it that a message may quote on their own (a password,
-a webhook token in the path, a bot token in the host); only those parts are registered, never
-the user name, a short path part or a host name, so a word such as `desk` in
+a webhook token in the path, a bot token in the host). A user name, host, path part or query
+value counts only when it is shaped like a token, so the word `desk` in
 `json://desk:...@host/hook/desk` does not vanish from the watchlist `latam-desk`.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 MASK = "***"
 # Shorter strings are words or numbers; masking them everywhere would hide names.
@@ -42,10 +42,7 @@ def url_credentials(url: str) -> set[str]:
     user = userinfo.partition(":")[0]
     found = url_password(url)
     parts = [user, hostport, *hostport.split(":"), *split.path.split("/"), split.fragment]
-    try:
-        parts.extend(value for _, value in parse_qsl(split.query, keep_blank_values=False))
-    except ValueError:
-        parts.append(split.query)
+    parts += [pair.partition("=")[2] for pair in split.query.split("&")]
     for part in parts:
         found.update(s for s in _spellings(part) if _token_shaped(s))
     return found
