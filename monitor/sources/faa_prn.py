@@ -1,9 +1,10 @@
 """FAA "Prohibitions, Restrictions and Notices" page: one item per listed document per country.
 
-Only the linked PDF of a KICZ NOTAM states its validity: `fetch` reads those PDFs (a few per
-run, each again only when new, retitled, or its validators changed; see prn_pdfs) and hands
-their NOTAM texts to `parse` as `extra["pdfs"]`, which joins validity, FIRs and the creation
-time to the entries.
+Only the linked PDF of a KICZ NOTAM states its validity: `fetch` reads those PDFs (up to
+`max_pdfs` per run; a PDF already read only again when its entry is retitled or, after
+`pdf_recheck`, when a conditional GET finds it changed; see prn_pdfs) and hands their NOTAM
+texts to `parse` as `extra["pdfs"]`, which joins validity, FIRs and the creation time to the
+entries.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 PAGE_URL = "https://www.faa.gov/air_traffic/publications/us_restrictions"
 PAGE_NAME = "the FAA Prohibitions, Restrictions and Notices page"
-PDFS = "pdfs"  # the extra holding what the linked KICZ NOTAM PDFs say (prn_pdfs.PART)
+PDFS = "pdfs"  # the extra holding what the linked KICZ NOTAM PDFs say (see prn_pdfs)
 
 
 class FaaPrnOptions(SourceOptions):

@@ -142,6 +142,9 @@ def read_one(http: Http, url: str, before: PdfRecord, *, title: str, now: dateti
         text = notam_text(response.body)
     except ValueError as exc:
         return _failed(read, str(exc), url=url, title=title, now=now, source=source), False
+    except Exception as exc:  # a reader bug on odd bytes costs this PDF, never the page
+        return _failed(read, f"unreadable ({type(exc).__name__}: {exc})"[:200], url=url,
+                       title=title, now=now, source=source), False
     return replace(read, text=text, error=None), False
 
 
