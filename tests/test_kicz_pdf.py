@@ -75,3 +75,11 @@ def test_a_very_long_document_is_cut() -> None:
     body = make_kicz_pdfs.A0012_25.split("SFC-UNL")[0] + "MORE TEXT\n" * 3000
     text = notam_text(make_kicz_pdfs.pdf_document(body))
     assert text.startswith("KICZ A0012/25") and len(text) == 16_000
+
+
+def test_a_header_written_as_the_page_titles_it_reads_too() -> None:
+    document = make_kicz_pdfs.pdf_document(
+        make_kicz_pdfs.A0012_25.replace("KICZ A0012/25 NOTAM…", "KICZ NOTAM A0012/25 …"))
+    notam = parse_notam(notam_text(document))
+    assert (notam.key, notam.valid_to) == ("KICZ A0012/25",
+                                           datetime(2026, 2, 19, 23, 59, tzinfo=UTC))
