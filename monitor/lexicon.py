@@ -305,7 +305,7 @@ def until(text: str) -> str | None:
     folded = fold(text)
     if _further_notice().search(folded):
         return FURTHER_NOTICE
-    end = _first_day(_until_patterns(), folded)
+    end = _first_day(_until_patterns(), folded) if _HAS_DIGIT.search(folded) else None
     return end.label if end is not None else None
 
 
@@ -314,6 +314,9 @@ def span(text: str) -> Span | None:
     a start ("desde el 29 de noviembre", "a partir de"), an end ("hasta el 31 de diciembre")
     or an open end ("hasta nuevo aviso"); None when it states none."""
     folded = fold(text)
+    open_ended = bool(_further_notice().search(folded))
+    if not _HAS_DIGIT.search(folded):   # every day phrase has a number: most sentences none
+        return Span(open_ended=True) if open_ended else None
     start = end = None
     for language, pattern in _range_patterns():
         for match in pattern.finditer(folded):
@@ -323,7 +326,6 @@ def span(text: str) -> Span | None:
                 break
         if end is not None:
             break
-    open_ended = bool(_further_notice().search(folded))
     if end is None and not open_ended:
         end = _first_day(_until_patterns(), folded)
     if start is None:
@@ -432,6 +434,7 @@ def _stated_day(language: str, day_text: str, month_text: str | None,
     return StatedDay(day, month, int(year_text) if year_text else None)
 
 
+_HAS_DIGIT = re.compile(r"\d")
 # The most days a month can have (29 February is checked against the year when one is known).
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
