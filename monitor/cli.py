@@ -178,12 +178,13 @@ def serve_(ctx: click.Context, host: str, port: int) -> None:
 
 @cli.command()
 @click.option("--fast", is_flag=True, help="no pauses between the steps")
-def demo(fast: bool) -> None:
+@click.option("--serve", is_flag=True, help="then keep the run's status board open until Ctrl-C")
+def demo(fast: bool, serve: bool) -> None:
     """Replay a bundled, synthetic Nov 2025 - Feb 2026 timeline through a local server and a
     local webhook, printing each notification (no network, no configuration)."""
     from monitor.demo import run_demo
 
-    sys.exit(run_demo(sys.stdout, step_delay=0.0 if fast else 1.0))
+    sys.exit(run_demo(sys.stdout, step_delay=0.0 if fast else 1.0, serve=serve))
 
 
 @cli.command("check-config")

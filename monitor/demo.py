@@ -94,10 +94,12 @@ class Timeline:
     data: Traversable                           # where the body files are
 
 
-def run_demo(out: TextIO, *, step_delay: float = 1.0, steps: int | None = None) -> int:
+def run_demo(out: TextIO, *, step_delay: float = 1.0, steps: int | None = None,
+             serve: bool = False) -> int:
     """Replay the bundled timeline (the first `steps` steps); 0 when every expected
-    notification arrived, 1 otherwise."""
-    return play(load_timeline(), out, step_delay=step_delay, steps=steps)
+    notification arrived, 1 otherwise. With `serve`, the run's status board stays open
+    (`monitor serve` on a free port) until Ctrl-C."""
+    return play(load_timeline(), out, step_delay=step_delay, steps=steps, serve=serve)
 
 
 def load_timeline(data: Traversable | None = None) -> Timeline:
@@ -121,6 +123,7 @@ def load_timeline(data: Traversable | None = None) -> Timeline:
 
 
 def play(timeline: Timeline, out: TextIO, *, step_delay: float = 1.0, steps: int | None = None,
+         serve: bool = False,
          delivery_wait: float = DELIVERY_WAIT) -> int:
     """Run `timeline` through the pipeline and print the story to `out`."""
     from monitor.sources import SOURCES
@@ -155,6 +158,8 @@ def play(timeline: Timeline, out: TextIO, *, step_delay: float = 1.0, steps: int
         else:
             out.write(f"Done: {len(chosen)} step(s), {delivered} notification(s) delivered, "
                       f"all as expected.\n")
+        if serve and chosen:
+            _serve_board(config_path, watchlist, chosen, out)
         out.write(FOOTER)
     return 1 if problems else 0
 
@@ -229,6 +234,30 @@ def _print_feed(config_path: Path, watchlist: str, steps: Sequence[Step], out: T
     count = len(ET.fromstring(atom).findall("{http://www.w3.org/2005/Atom}entry"))
     out.write(f"The {watchlist} Atom feed (`monitor feed {watchlist}`) now lists "
               f"{count} alert(s).\n")
+
+
+BOARD_BANNER = ("SYNTHETIC demo data replayed on 127.0.0.1 by `monitor demo`, shown as of the "
+                "end of its story ({end:%Y-%m-%d %H:%MZ}).")
+
+
+def _serve_board(config_path: Path, watchlist: str, steps: Sequence[Step], out: TextIO) -> None:
+    """The status board over the demo's database, at the story's last moment, until Ctrl-C."""
+    from monitor.config import load_config
+    from monitor.web.server import run_board
+    from monitor.web.snapshot import Reader
+
+    config = load_config(config_path, env={})
+    end = steps[-1].at + steps[-1].polls * POLL_GAP
+    reader = Reader(config, clock=lambda: end, alerts_window=end - steps[0].at)
+
+    def announce(url: str) -> None:
+        out.write(f"\nThe status board of this run: {url}?watchlist={watchlist}\n"
+                  f"(monitor serve, read-only; Ctrl-C to stop)\n")
+        out.flush()
+
+    run_board(config, port=0, reader=reader, banner=BOARD_BANNER.format(end=end),
+              announce=announce)
+    out.write("Board stopped.\n")
 
 
 def _pause(seconds: float, out: TextIO) -> None:
