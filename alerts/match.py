@@ -41,7 +41,9 @@ def match(watch: Watch, item: Item, *, ignore_severity: bool = False) -> list[st
     Every selector that hits adds a reason. A watchlist with no selectors at all watches
     everything at or above its minimum severity. Airline items are special: when the
     watchlist names airlines, an item of another airline does not concern it; and when it
-    names routes, a flight must fly one of them.
+    names routes, a flight must fly one of them. Routes follow `route_reasons`: a NOTAM area
+    smaller than a FIR by geometry only, an airline notice naming a city pair by that pair;
+    the watchlist's own FIRs, airports and countries name whatever lies in them.
     """
     if not ignore_severity and item.severity < watch.min_severity:
         return []
