@@ -132,3 +132,26 @@ def test_the_cell_index_finds_what_testing_every_fir_finds(lat, lon):
     firs = shipped_fir_boundaries()
     assert firs.firs_at((lat, lon)) == tuple(
         fir.icao for fir in firs.firs if fir.contains((lat, lon)))
+
+
+def test_the_users_boundaries_win_over_the_shipped_ones(tmp_path):
+    import json
+
+    from monitor.config import load_config
+    from monitor.runtime import build_watches, fir_boundaries
+
+    watchlist = '[[watchlists]]\nname = "desk"\nroutes = ["LIS-CCS"]\n'
+    plain = tmp_path / "plain.toml"
+    plain.write_text(watchlist)
+    assert fir_boundaries(load_config(plain)) is shipped_fir_boundaries()
+    assert build_watches(load_config(plain))["desk"].routes[0].firs == (
+        "LPPC", "LPPO", "KZNY", "TTZP", "SVZM")
+    ring = [[-73, 0], [-59, 0], [-59, 16], [-73, 16], [-73, 0]]
+    (tmp_path / "mine.geojson").write_text(json.dumps({
+        "type": "FeatureCollection", "features": [{
+            "type": "Feature", "properties": {"icao": "XVEN"},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
+    mine = tmp_path / "mine.toml"
+    mine.write_text(f'[geo]\nfir_boundaries = "mine.geojson"\n{watchlist}')
+    assert [fir.icao for fir in fir_boundaries(load_config(mine)).firs] == ["XVEN"]
+    assert build_watches(load_config(mine))["desk"].routes[0].firs == ("XVEN",)
