@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from dataclasses import replace
+from functools import cache, lru_cache
 from typing import NamedTuple
+
+from monitor.types import Item
 
 # ISO 3166-1 alpha-2 -> names; the first name is the one shown to people.
 COUNTRIES: dict[str, tuple[str, ...]] = {
@@ -409,6 +412,29 @@ def fir_countries(codes: Iterable[str]) -> set[str]:
         if fir is not None:
             found.update(fir.countries)
     return found
+
+
+def derived(item: Item) -> Item:
+    """The item with the fields its other fields imply: the countries whose airspace its FIRs
+    hold are among its countries.
+
+    The one place these are derived: every kind's items pass through here before the store
+    keeps them (`Source.parse_fetched`), and `monitor parse` prints them the same way. A
+    parser may fill them as it builds the item (`countries_of_firs`): nothing is left to add.
+    """
+    if not item.firs:  # most items: nothing to add
+        return item
+    found = countries_of_firs(item.firs)
+    if item.countries == found or not found or set(found).issubset(item.countries):
+        return item
+    return replace(item, countries=(*item.countries, *found))
+
+
+@lru_cache(maxsize=4096)
+def countries_of_firs(firs: tuple[str, ...]) -> tuple[str, ...]:
+    """`fir_countries` as a sorted tuple, the form Item keeps codes in (a file of NOTAMs
+    names the same few FIR combinations again and again: each is looked up once)."""
+    return tuple(sorted(fir_countries(firs)))
 
 
 def firs_in_text(text: str) -> set[str]:

@@ -338,9 +338,7 @@ def parse_file(kind: str, path: Path, settings: list[str],
         raise UsageError(f"unknown kind '{kind}' (known: {known})")
     body = _read(path)
     if kind == "notam":
-        from monitor.notam import parse_notam_items
-
-        return parse_notam_items(body.decode("utf-8", errors="replace"), source=source_name)
+        return list(_notam_items(_text(body), source=source_name))
     cls = SOURCES[kind]
     options: dict[str, Any] = {}
     for pair in settings:
@@ -364,7 +362,10 @@ def parse_file(kind: str, path: Path, settings: list[str],
         extra[label.strip()] = _read(Path(file))
     source = cls(source_name, None if cls.default_url else f"file://{path.resolve()}",
                  parsed_options)
-    return source.parse(body, url=source.url, extra=extra)
+    from monitor.sources.base import Fetched
+
+    # The way a run parses what it fetched: the items print as the store keeps them.
+    return source.parse_fetched(Fetched(source.url or "", pages=(body,), extra=extra))
 
 
 def print_parsed(kind: str, path: Path, settings: list[str], extras: list[str], *,
@@ -372,8 +373,8 @@ def print_parsed(kind: str, path: Path, settings: list[str], extras: list[str], 
     """`monitor parse`: `parse_file`'s items written to `out` as JSON, one object per line.
 
     The text is `json.dumps(item.to_json(), ensure_ascii=False)`'s, written once every item
-    is made (a failure prints nothing). A large NOTAM file is parsed on two processes where
-    the machine allows (`_notam_json`).
+    is made (a failure prints nothing). A large NOTAM file is parsed in several processes
+    where the machine has the cores (`_notam_json`).
     """
     if kind != "notam":
         pieces: Iterable[str | bytes] = list(_json_pieces(parse_file(kind, path, settings,
@@ -391,17 +392,67 @@ def print_parsed(kind: str, path: Path, settings: list[str], extras: list[str], 
             out.write(piece.decode("utf-8", "surrogatepass"))
 
 
-# A NOTAM file from this size is worth a second process (a fork costs milliseconds; a MB of
-# NOTAMs, some 5,000 of them, takes 0.15 s).
-NOTAM_FORK_AT = 1_000_000
+# A NOTAM file from this size is parsed in parts by a process pool: starting the workers
+# costs some tens of milliseconds, a MB of NOTAMs (some 5,000) takes 0.15 s.
+NOTAM_PROCESSES_AT = 1_000_000
+NOTAM_PROCESSES_MAX = 4
 _PIECE = 2_000  # items per piece of printed text
 
 
-def _notam_json(path: Path, *, source: str) -> list[bytes]:
-    """The item JSON lines of a NOTAM file, in UTF-8."""
+def _notam_json(path: Path, *, source: str, processes: int | None = None) -> list[bytes]:
+    """The item JSON lines of a NOTAM file, in UTF-8.
+
+    A large file is cut into runs of whole NOTAMs (`cut_notam_file`), one per process (by
+    default one per core, at most NOTAM_PROCESSES_MAX); this process parses the first while
+    a process pool parses the others. When a part fails, the whole file is parsed again here,
+    so the error names the NOTAM by its place in the file, as one process names it.
+    """
+    from monitor.notam import cut_notam_file
+
+    data = _read(path)
+    if processes is None:
+        processes = min(_cores(), NOTAM_PROCESSES_MAX)
+    parts = (cut_notam_file(data, processes)
+             if processes > 1 and len(data) >= NOTAM_PROCESSES_AT else [data])
+    if len(parts) < 2:
+        return _notam_part_json(data, source)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from monitor.errors import ParseError
+
+    del data  # the parts hold it
+    first, rest = parts[0], parts[1:]
+    try:
+        with ProcessPoolExecutor(max_workers=len(rest)) as pool:
+            others = [pool.submit(_notam_part_json, part, source) for part in rest]
+            pieces = _notam_part_json(first, source)
+            for other in others:
+                pieces += other.result()
+        return pieces
+    except (ParseError, BrokenProcessPool, OSError):  # a NOTAM unread, or no worker to be had
+        return _notam_part_json(b"".join(parts), source)
+
+
+def _notam_part_json(data: bytes, source: str) -> list[bytes]:
+    """The item JSON lines, in UTF-8, of a file of NOTAMs (or a run of whole NOTAMs of one)."""
+    return list(_utf8_pieces(_notam_items(_text(data), source=source)))
+
+
+def _notam_items(text: str, *, source: str) -> Iterator[Any]:
+    """The items of a file of NOTAMs, with their derived fields as a NOTAM source's are."""
+    from monitor.countries import derived
     from monitor.notam import iter_notam_items
 
-    return list(_utf8_pieces(iter_notam_items(_text(_read(path)), source=source)))
+    return map(derived, iter_notam_items(text, source=source))
+
+
+def _cores() -> int:
+    """The CPU cores this process may run on."""
+    import os
+
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 def _text(data: bytes) -> str:

@@ -1,23 +1,23 @@
-"""Large NOTAM files: cut into parts for two processes, and `monitor parse notam` on them.
+"""Large NOTAM files: cut into runs of whole NOTAMs, and `monitor parse notam` on them.
 
-A file from `NOTAM_FORK_AT` bytes is parsed half in a forked child; its output must be the
-one a single process prints, and an unreadable NOTAM must be named as one process names it.
+A file from `NOTAM_PROCESSES_AT` bytes is parsed in parts by a process pool where there are
+cores for it; its output must be the one a single process prints, and an unreadable NOTAM
+must be named as one process names it.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from monitor import forked
+from monitor import service
+from monitor.countries import derived
 from monitor.notam import cut_notam_file, parse_notam_items, split_notams
-from monitor.service import NOTAM_FORK_AT
+from monitor.service import NOTAM_PROCESSES_AT
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "notam"
@@ -51,26 +51,14 @@ def test_a_file_of_back_to_back_notams_is_cut_only_where_each_part_sees_them() -
     assert texts == split_notams(data.decode())
 
 
-def test_a_child_process_sends_back_what_it_made() -> None:
-    if not hasattr(os, "fork"):
-        pytest.skip("os.fork missing: no child is forked here")
-    child = forked.Child(lambda: (f"chunk {i}\n".encode() for i in range(3)))
-    assert b"".join(child.result() or []) == b"chunk 0\nchunk 1\nchunk 2\n"
-
-    def half_then_fail() -> Iterator[bytes]:
-        yield b"half"
-        raise ValueError("the child's work failed")
-
-    assert forked.Child(half_then_fail).result() is None  # what it sent is not taken
-
-
 def test_parse_notam_on_a_large_file_prints_what_one_process_makes(tmp_path: Path) -> None:
-    data = corpus(NOTAM_FORK_AT + 200_000)
+    data = corpus(NOTAM_PROCESSES_AT + 200_000)
     path = tmp_path / "notams.txt"
     path.write_bytes(data)
     proc = monitor_parse(path)
     assert proc.returncode == 0, proc.stderr
-    expected = [item.to_json() for item in parse_notam_items(data.decode(), source="notam")]
+    expected = [derived(item).to_json()
+                for item in parse_notam_items(data.decode(), source="notam")]
     printed = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(printed) == len(expected) > 5_000
     assert printed == expected
@@ -78,7 +66,7 @@ def test_parse_notam_on_a_large_file_prints_what_one_process_makes(tmp_path: Pat
 
 def test_an_unreadable_notam_in_the_second_half_is_named_by_its_place_in_the_file(
         tmp_path: Path) -> None:
-    data = corpus(NOTAM_FORK_AT + 200_000)
+    data = corpus(NOTAM_PROCESSES_AT + 200_000)
     cut = len(data) * 3 // 4
     cut = data.index(b"\n\n", cut) + 2
     broken = data[:cut] + b"XX NOT A NOTAM AT ALL\n\n" + data[cut:]
@@ -89,3 +77,14 @@ def test_an_unreadable_notam_in_the_second_half_is_named_by_its_place_in_the_fil
     index = len(split_notams(broken[:cut].decode())) + 1
     total = len(split_notams(broken.decode()))
     assert f"NOTAM {index} of {total} ('XX NOT A NOTAM AT ALL')" in proc.stderr
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_the_parts_parsed_in_a_process_pool_print_what_one_process_prints(
+        tmp_path: Path, processes: int) -> None:
+    data = corpus(NOTAM_PROCESSES_AT + 100_000)
+    path = tmp_path / "notams.txt"
+    path.write_bytes(data)
+    assert len(cut_notam_file(data, processes)) == processes  # the pool has work to share
+    pieces = service._notam_json(path, source="notam", processes=processes)
+    assert b"".join(pieces) == b"".join(service._notam_json(path, source="notam", processes=1))

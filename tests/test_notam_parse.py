@@ -380,8 +380,11 @@ def test_fir_codes_in_parentheses_count_only_with_fir_context() -> None:
     assert item(base + "SEE (EGXX FIR).").firs == ("KZMA",)  # pseudo codes are never FIRs
 
 
-def test_countries_and_airlines_are_left_empty() -> None:
-    assert (item(KICZ_A0012).countries, item(KICZ_A0012).airlines) == ((), ())
+def test_countries_are_those_of_the_firs_and_airlines_are_left_empty() -> None:
+    assert (item(KICZ_A0012).countries, item(KICZ_A0012).airlines) == (("VE",), ())
+    unknown_fir = item("A0001/25 NOTAMN\nQ) ZZZQ/QXXXX/IV/NBO/E/000/999/\nA) ZZZQ "
+                       "B) 2512010000\nE) TEXT.")
+    assert unknown_fir.firs == ("ZZZQ",) and unknown_fir.countries == ()
 
 
 # --- severity -------------------------------------------------------------------------------

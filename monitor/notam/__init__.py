@@ -15,7 +15,8 @@ Rules worth knowing (details next to the code that applies them):
 - firs: the Q-line FIR (3-letter ARTCC idents mapped: ZNY -> KZNY; pseudo codes like EGXX and
   accountabilities like KFDC left out), item A) entries that are FIRs, `(XXXX)`/`(XXXX FIR)`
   codes in the text next to "FIR"/"FLIGHT INFORMATION REGION" or in the known-FIR table.
-- airports: item A) 4-letter codes that are not FIRs (model.split_places). countries: [].
+- airports: item A) 4-letter codes that are not FIRs (model.split_places). countries: those
+  of the FIRs, by the rule of `monitor.countries.derived` (the one for every kind).
 - severity: item.TEXT_RULES and item.QCODE_RULES; a NOTAMC is info and status "cancelled".
 - two-digit years: 80-99 -> 19yy, 00-79 -> 20yy.
 """

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from monitor.countries import countries_of_firs
 from monitor.errors import ParseError
 from monitor.notam.model import Notam
 from monitor.notam.parse import join_parts, parse_chunk, split_notams
@@ -172,13 +173,13 @@ def to_item(notam: Notam, *, source: str, url: str | None = None) -> Item:
         area = Area(lat, lon, radius, notam.lower_fl, notam.upper_fl)  # by position: faster
     # The parser's firs/airports are sorted code tuples and its times UTC: Item's
     # normalisation would change nothing. Arguments by position, in field order: keywords
-    # would cost a third of the call.
+    # would cost a third of the call. Countries: those `countries.derived` would add.
     return normalised_item(
         source, "notam", key, trim(title.rstrip(": "), limit),  # source, kind, key, title
         _classify(notam, summary.upper())[0],  # severity
         "cancelled" if op == "C" else "active",  # status
         _body(notam, summary or heading), url,  # body, url
-        notam.firs, notam.airports, (), (), None,  # firs, airports, countries, airlines, flight
+        notam.firs, notam.airports, countries_of_firs(notam.firs), (), None,  # ..., flight
         notam.valid_from, notam.valid_to, notam.valid_to_estimated,
         ref_key if op == "R" else None, ref_key if op == "C" else None,  # replaces, cancels
         area, notam.created)  # area, published_at

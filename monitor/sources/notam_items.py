@@ -2,8 +2,8 @@
 
 The FAA NOTAM kinds hand over each NOTAM's text next to a few structured fields. The text goes
 through monitor.notam; the fields add what a text may lack: that it is a US international
-security NOTAM (designator KICZ), when it was issued, its validity when the text has no B)/C),
-and the countries of its FIRs (monitor.countries).
+security NOTAM (designator KICZ), when it was issued, and its validity when the text has no
+B)/C); the countries of its FIRs come from `countries.derived`, as every kind's do.
 """
 
 from __future__ import annotations
@@ -46,11 +46,10 @@ def as_kicz(text: str) -> str:
 
 
 def with_countries(item: Item) -> Item:
-    """The item with the countries whose airspace its FIRs hold added."""
-    found = countries.fir_countries(item.firs)
-    if not found or found.issubset(item.countries):
-        return item
-    return replace(item, countries=(*item.countries, *found))
+    """The item with the countries whose airspace its FIRs hold added (`countries.derived`,
+    which every kind's items pass through in `parse_fetched`; a NOTAM kind's `parse` already
+    gives them so)."""
+    return countries.derived(item)
 
 
 def with_times(item: Item, *, published_at: datetime | None = None,
