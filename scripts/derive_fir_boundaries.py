@@ -1,13 +1,14 @@
 """Derive the FIR boundaries the package ships from the VATSpy data project.
 
     .venv/bin/pip install shapely   # only this script needs it, never the monitor
-    .venv/bin/python scripts/derive_fir_boundaries.py [--source DIR]
+    .venv/bin/python scripts/derive_fir_boundaries.py [--source DIR] [--out DIR]
 
 Reads `Boundaries.geojson`, `VATSpy.dat` and `LICENSE` from DIR (default
 `../shared/data/fir_boundaries` next to the repository), unions the features of each ICAO FIR
 (sub-sectors such as `SBAZ-CE` or `KZMA-OCN` belong to `SBAZ` and `KZMA`; a few ids that are no
 FIR are dropped), simplifies them, and writes `alerts/data/firs.geojson.gz` with the licence
-and attribution beside it. The output is deterministic: same input, same bytes.
+and attribution beside it (`--out` writes them elsewhere). The output is deterministic: same
+input and shapely version, same bytes.
 """
 
 from __future__ import annotations
@@ -139,20 +140,21 @@ real FIRs closely in most places but are not ICAO or state data: approximate, no
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--out", type=Path, default=TARGET)
     args = parser.parse_args(argv)
     boundaries = json.loads((args.source / "Boundaries.geojson").read_text(encoding="utf-8"))
     dat = (args.source / "VATSpy.dat").read_text(encoding="utf-8", errors="replace")
     collection = derive(boundaries, dat)
     text = json.dumps(collection, separators=(",", ":"), ensure_ascii=False)
-    TARGET.mkdir(parents=True, exist_ok=True)
-    target = TARGET / "firs.geojson.gz"
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / "firs.geojson.gz"
     # mtime 0 and no file name in the header: the same input gives the same bytes.
     with target.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
                                                  compresslevel=9, mtime=0) as out:
         out.write(text.encode("utf-8"))
-    (TARGET / "firs.LICENSE").write_bytes((args.source / "LICENSE").read_bytes())
-    (TARGET / "firs.ATTRIBUTION").write_text(ATTRIBUTION, encoding="utf-8")
-    print(f"{target.relative_to(ROOT)}: {len(collection['features'])} FIRs, "
+    (args.out / "firs.LICENSE").write_bytes((args.source / "LICENSE").read_bytes())
+    (args.out / "firs.ATTRIBUTION").write_text(ATTRIBUTION, encoding="utf-8")
+    print(f"{target}: {len(collection['features'])} FIRs, "
           f"{len(text)} bytes of JSON, {target.stat().st_size} gzip'd")
     return 0
 
