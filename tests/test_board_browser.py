@@ -7,6 +7,7 @@ refresh the README's screenshot from the first test.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -205,11 +206,13 @@ def test_the_board_lists_the_kicz_warning_for_the_latam_desk(board, browser, tmp
     tab = browser.find_element(By.CSS_SELECTOR, ".tab.current")
     assert tab.text.startswith("latam-desk")
     shot = Path(os.environ.get("BOARD_SCREENSHOT") or tmp_path / "board.png")
-    size = browser.get_window_size()
-    browser.set_window_size(1440, min(2400, browser.execute_script(
-        "return document.documentElement.scrollHeight") + 140))
-    browser.save_screenshot(str(shot))
-    browser.set_window_size(size["width"], size["height"])
+    # The whole page, as tall as it is, without resizing the window (the map stays as drawn).
+    width, height = browser.execute_script(
+        "const e = document.documentElement; return [e.clientWidth, e.scrollHeight];")
+    picture = browser.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
+    shot.write_bytes(base64.b64decode(picture["data"]))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

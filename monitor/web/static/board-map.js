@@ -23,9 +23,19 @@ window.BoardMap = (function () {
 
   function ring(arcs, indexes) {
     const points = [];
+    let shift = 0;
     indexes.forEach(function (i, n) {
       const arc = i < 0 ? arcs[~i].slice().reverse() : arcs[i];
-      arc.forEach(function (p, k) { if (n === 0 || k > 0) points.push(p); });
+      arc.forEach(function (p, k) {
+        if (n > 0 && k === 0) return;
+        // Rings cut at the antimeridian (Fiji, Chukotka) stay whole: no line across the map.
+        if (points.length) {
+          const previous = points[points.length - 1][0];
+          while (p[0] + shift - previous > 180) shift -= 360;
+          while (p[0] + shift - previous < -180) shift += 360;
+        }
+        points.push([p[0] + shift, p[1]]);
+      });
     });
     return points;
   }
