@@ -1,13 +1,21 @@
-"""NOTAM parser throughput: texts to Items in-process, and through `monitor parse notam`.
+"""NOTAM parser throughput: texts to Items in-process, through `monitor parse notam`, and
+side by side with aviconv-notam 0.3.0 on the texts it accepts.
 
-    python bench/notam_parse.py [--count N] [--runs R] [--cli] [--real]
+    python bench/notam_parse.py [--count N] [--runs R] [--cli] [--real] [--aviconv]
 
 The corpus is the hand-written fixtures in tests/fixtures/notam/ repeated to at least
 `--count` NOTAMs (default 100,000). `--real` also times the recorded texts in
 ../shared/fixtures/real when that folder is present; `--cli` times the command line on the
 same corpora (output to /dev/null), minus its start-up time measured on an empty file, and
-reports the peak RSS of its processes (the parse may fork a second one). Every figure is the
-best of `--runs`.
+reports the peak RSS of its processes (a large file is parsed by a process pool).
+
+`--aviconv` installs aviconv-notam 0.3.0 from PyPI into bench/.venv-aviconv on first use and
+times, in the same run: its `aviconv_notam.parser.parse(text)` plus `model_dump_json()` (what
+its `aviconv notam parse` prints) on every text it accepts, in a process of its own, and
+`monitor parse notam` on a file of those same texts; then prints both throughputs and their
+ratio. aviconv reads one NOTAM per call and wants it without the AFTN parentheses, so each
+text is handed over that way (the file `monitor parse` reads holds the same texts). Every
+figure is the best of `--runs`.
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ from monitor.notam import parse_notam_items, split_notams  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "notam"
 REAL = ROOT.parent / "shared" / "fixtures" / "real"
 MONITOR = ROOT / ".venv" / "bin" / "monitor"
+AVICONV_VENV = ROOT / "bench" / ".venv-aviconv"
+AVICONV = "aviconv-notam==0.3.0"
 RSS_UNIT = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB
 
 
@@ -40,6 +50,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=3, help="timed runs; the best is kept")
     parser.add_argument("--cli", action="store_true", help="also time `monitor parse notam`")
     parser.add_argument("--real", action="store_true", help="also time the real texts")
+    parser.add_argument("--aviconv", action="store_true",
+                        help=f"also time {AVICONV} side by side with `monitor parse notam`")
     args = parser.parse_args(argv)
     # The command line is timed as installed: with the project's bytecode.
     subprocess.run([sys.executable, "-m", "compileall", "-q", "monitor", "alerts",
@@ -62,6 +74,10 @@ def main(argv: list[str]) -> int:
                 command_line("real", real_corpus, real_count, args.runs)
         else:
             print(f"real: skipped, no recorded data at {REAL}")
+    if args.aviconv:
+        side_by_side("fixtures", texts, args.count, args.runs)
+        if args.real and real_texts():
+            side_by_side("real", real_texts(), args.count, args.runs)
     return 0
 
 
@@ -131,7 +147,7 @@ class CliFailed(Exception):
 
 
 # Runs the command from a small process of its own and prints "seconds maxrss exitcode": a
-# child forked from this one would count this process's pages in its peak RSS until exec.
+# child started from this one would count this process's pages in its peak RSS until exec.
 _RUNNER = """
 import os, subprocess, sys, time
 start = time.perf_counter()
@@ -159,6 +175,107 @@ def run_cli(path: Path) -> tuple[float, float]:
         message = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
         raise CliFailed(f"exit {code} on {path.name}: {message}")
     return float(seconds), int(maxrss) / RSS_UNIT
+
+
+def side_by_side(label: str, texts: list[str], count: int, runs: int) -> None:
+    """aviconv-notam and `monitor parse notam` on the texts aviconv accepts, in this run."""
+    python = aviconv_python()
+    if python is None or not MONITOR.exists():
+        print(f"{label} aviconv: skipped, no {AVICONV} venv or no {MONITOR}")
+        return
+    bare = [unwrapped(text) for text in texts]
+    with tempfile.TemporaryDirectory() as tmp:
+        given = Path(tmp) / "texts.json"
+        given.write_text(json.dumps(bare))
+        done = subprocess.run([str(python), "-c", _AVICONV_RUNNER, str(given), str(count),
+                               str(runs)], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"{label} aviconv: failed: {done.stderr.strip()[-300:]}")
+            return
+        result = json.loads(done.stdout)
+        accepted = [bare[i] for i in result["accepted"]]
+        if not accepted:
+            print(f"{label} aviconv: accepts none of the {len(bare)} texts")
+            return
+        corpus = "\n\n".join(accepted * -(-count // len(accepted))) + "\n"
+        empty, full = Path(tmp) / "empty.txt", Path(tmp) / "accepted.txt"
+        empty.write_text("")
+        full.write_text(corpus)
+        notams = len(split_notams(corpus))
+        try:
+            startup = min(run_cli(empty)[0] for _ in range(3))
+            total = min(run_cli(full)[0] for _ in range(runs))
+        except CliFailed as exc:
+            print(f"{label} aviconv: `monitor parse notam` failed: {exc}")
+            return
+    ours = notams / max(total - startup, 1e-9)
+    theirs, theirs_parse = result["with_json"], result["parse_only"]
+    print(f"{label} aviconv: accepts {len(accepted)} of {len(bare)} texts; on "
+          f"{result['notams']:,} of them (best of {runs}): {theirs:,.0f} NOTAMs/s parsed and "
+          f"dumped as JSON ({theirs_parse:,.0f}/s parse only)")
+    print(f"{label} monitor parse notam on the same {notams:,} texts: {ours:,.0f} NOTAMs/s "
+          f"({total:.2f} s, {startup:.2f} s start-up subtracted)")
+    print(f"{label} ratio: {ours / theirs:.1f}x aviconv-notam with JSON "
+          f"({ours / theirs_parse:.1f}x its parse alone)")
+
+
+def unwrapped(text: str) -> str:
+    """The text without the AFTN parentheses around it, as aviconv-notam reads NOTAMs."""
+    text = text.strip()
+    if text.startswith("(") and text.endswith(")"):
+        return text[1:-1].strip()
+    return text
+
+
+def aviconv_python() -> Path | None:
+    """The venv's python with aviconv-notam installed, made on first use."""
+    python = AVICONV_VENV / "bin" / "python"
+    check = [str(python), "-c", "import aviconv_notam.parser"]
+    if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return python
+    print(f"installing {AVICONV} into {AVICONV_VENV.relative_to(ROOT)} ...", flush=True)
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(AVICONV_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", AVICONV], check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"aviconv: could not install {AVICONV}: {exc}")
+        return None
+    return python if subprocess.run(check, capture_output=True).returncode == 0 else None
+
+
+# Runs in aviconv's venv: which texts it accepts, then its throughput on them repeated to the
+# count (best of runs), parse alone and parse plus the JSON its command line prints.
+_AVICONV_RUNNER = """
+import json, sys, time
+from aviconv_notam.parser import parse
+texts = json.load(open(sys.argv[1]))
+count, runs = int(sys.argv[2]), int(sys.argv[3])
+accepted = []
+for i, text in enumerate(texts):
+    try:
+        parse(text)
+    except Exception:
+        continue
+    accepted.append(i)
+corpus = [texts[i] for i in accepted] * -(-count // max(1, len(accepted)))
+def best(work):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return len(corpus) / min(times) if corpus else 0.0
+def parse_all():
+    for text in corpus:
+        parse(text)  # nothing kept: a list of every model would time the garbage collector
+def parse_and_dump():
+    for text in corpus:
+        parse(text).model_dump_json()
+parse_only = best(parse_all)
+with_json = best(parse_and_dump)
+print(json.dumps({"accepted": accepted, "notams": len(corpus), "parse_only": parse_only,
+                  "with_json": with_json}))
+"""
 
 
 def timed(work: Callable[[], object]) -> float:
