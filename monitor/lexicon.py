@@ -1,4 +1,4 @@
-"""The notice lexicon: disruption and resumption wording, end dates and watched places, as data.
+"""The notice lexicon: disruption and resumption wording, stated days and watched places, as data.
 
 Airline notices are read in Spanish, Portuguese, English and Turkish. Every table below is plain
 data so a desk can add a language, a word or a place without touching the matching code: terms
