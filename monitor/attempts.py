@@ -75,7 +75,7 @@ def check_not_gutted(region: Region, before: int | None, *, url: str = "") -> No
 def attempt_all(rt: Runtime, names: list[str], states: dict[str, StateView],
                 started: datetime, *, workers: int) -> list[Attempt]:
     """Every source's attempt, in `names` order, fetched side by side in threads."""
-    if not names:
-        return []
+    if len(names) < 2:  # a scheduled job runs one source: no pool to start
+        return [attempt(rt, n, states[n], started) for n in names]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(names)))) as pool:
         return list(pool.map(lambda n: attempt(rt, n, states[n], started), names))

@@ -157,7 +157,8 @@ def _success_record(rt: Runtime, kind: str, attempt: Attempt, fetched: Fetched,
     record.state = {"last_attempt_at": started, "last_success_at": now,
                     "consecutive_failures": 0, "last_error": None,
                     "last_status": record.status, "health_alerted_at": None,
-                    "next_due_at": started + due_in(rt.config.sources[name].every)}
+                    "next_due_at": next_due(state.next_due_at, started,
+                                            rt.config.sources[name].every)}
     if attempt.reobserved:
         result = confirm(known, now=now, withdraw_after=settings.withdraw_after)
         record.items = state.items_seen
@@ -239,10 +240,15 @@ def _failure_record(rt: Runtime, kind: str, attempt: Attempt, exc: Exception) ->
 BACKOFF_CAP = timedelta(hours=6)
 
 
-def due_in(every: timedelta) -> timedelta:
-    """When a source that ran is next due: one interval on, less a little slack so that the
-    job that fires exactly one interval later (in this process or another) still runs."""
-    return every - min(every / 10, timedelta(seconds=30))
+def next_due(due: datetime | None, started: datetime, every: timedelta) -> datetime:
+    """When a source that ran at `started` is next due. Due times step one interval at a
+    time from the last one, so a run that started late (a busy worker) does not push the
+    next one back a whole interval; after a long pause (or the first run) the step starts
+    afresh: one interval on, less a little slack so that the job that fires exactly one
+    interval later (in this process or another) still runs."""
+    if due is not None and due + every > started + every / 2:
+        return due + every
+    return started + every - min(every / 10, timedelta(seconds=30))
 
 
 def backoff_delay(failures: int, every: timedelta, retry_after: float | None) -> timedelta:
