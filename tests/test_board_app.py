@@ -160,6 +160,18 @@ def test_nothing_can_be_written_and_every_answer_carries_the_policy(filled, base
     assert service.alerts(filled["config"], timedelta(days=1), None) == before
 
 
+def test_the_boards_own_scripts_never_write_html() -> None:
+    """Upstream strings reach the page as text: no HTML-writing DOM call in the board's JS."""
+    static = Path(__file__).resolve().parents[1] / "monitor" / "web" / "static"
+    scripts = sorted(static.glob("*.js"))
+    assert [p.name for p in scripts] == ["board-map.js", "board.js"]
+    for script in scripts:
+        code = script.read_text(encoding="utf-8")
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+                     "new Function"):
+            assert sink not in code, f"{script.name} uses {sink}"
+
+
 def test_the_page_never_shows_a_channel_url(filled, base) -> None:  # type: ignore[no-untyped-def]
     with httpx.Client(base_url=base) as http:
         page = http.get("/", params={"watchlist": "latam-desk"}).text

@@ -32,7 +32,7 @@ from monitor.web.snapshot import Reader
 STATIC = Path(__file__).parent / "static"
 TOKEN_COOKIE = "monitor_board"
 REFRESH_SECONDS = 60
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
 SECURITY_HEADERS = [
