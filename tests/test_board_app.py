@@ -229,3 +229,53 @@ def test_an_unknown_serve_key_is_a_configuration_error(filled) -> None:  # type:
     result = CliRunner().invoke(cli, ["--config", str(path), "serve"])
     assert result.exit_code == 2
     assert "monitor.serve_tokens" in result.output
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'monitor.db'}"
+        return
+    from tests.postgres import Unavailable, postgres_server
+
+    try:
+        with postgres_server() as url:
+            yield url
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+
+
+def test_the_board_reads_while_a_run_writes(database, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    server, webhook = FixtureServer().start(), Webhook().start()
+    try:
+        server.serve(PRN, fixture_bytes("faa_prn", "baseline.html"))
+        server.serve(BROKEN, fixture_bytes("faa_prn", "baseline.html"))
+        monkeypatch.setenv("MONITOR_DATABASE", database)
+        config = service.load(write_config(tmp_path, server, webhook))
+        assert service.once(config, []) == 0
+        answers: list[int] = []
+        done = threading.Event()
+        with running(create_app(Reader(config))) as url:
+
+            def read_all_the_time() -> None:
+                with httpx.Client(base_url=url, timeout=30) as http:
+                    while not done.is_set():
+                        for path in ("/?watchlist=latam-desk", "/api/status",
+                                     "/api/route?route=LIS-CCS"):
+                            answers.append(http.get(path).status_code)
+
+            reader = threading.Thread(target=read_all_the_time)
+            reader.start()
+            try:
+                server.serve(PRN, fixture_bytes("faa_prn", "venezuela_added.html"))
+                for _ in range(3):                     # new, then unchanged twice
+                    assert service.once(config, []) == 0
+            finally:
+                done.set()
+                reader.join(30)
+            page = httpx.get(f"{url}/?watchlist=latam-desk").text
+        assert len(answers) >= 3 and set(answers) == {200}
+        assert 'data-key="KICZ A0012/25"' in page
+    finally:
+        server.stop()
+        webhook.stop()
