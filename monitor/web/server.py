@@ -40,6 +40,7 @@ def run_board(config: Config, *, host: str = DEFAULT_HOST, port: int = DEFAULT_P
     # Migrated once here (as `monitor status` would); from then on the board only reads.
     service.open_store(config, migrate=True).close()
     reader = reader or Reader(config)
+    _ = reader.geography  # routes and FIR shapes once, before the first page asks
     app = create_app(reader, token=token, banner=banner)
     sock = _bind(host, port)
     url = f"http://{_url_host(host)}:{sock.getsockname()[1]}/"
