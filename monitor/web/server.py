@@ -37,8 +37,9 @@ def run_board(config: Config, *, host: str = DEFAULT_HOST, port: int = DEFAULT_P
     token = check_token(config)
     if token:
         log.add_secrets([token])
-    # Migrated once here (as `monitor status` would); from then on the board only reads.
-    service.open_store(config, migrate=True).close()
+    # One status read before listening: the database answers (and a new one is migrated,
+    # as `monitor status` does); from then on the board only reads.
+    service.status(config)
     reader = reader or Reader(config)
     _ = reader.geography  # routes and FIR shapes once, before the first page asks
     app = create_app(reader, token=token, banner=banner)
