@@ -23,12 +23,3 @@ def health_alert_due(*, failures: int, threshold: int, alerted_at: datetime | No
     if failures < threshold:
         return False
     return alerted_at is None or now - alerted_at >= repeat
-
-
-def failure_label(error: str) -> str:
-    """What kind of failure, in the operator's words."""
-    if error.startswith("layout changed") or "ParseError" in error:
-        return "layout changed"
-    if "blocked" in error or "captcha" in error:
-        return "blocked"
-    return "fetch failed"

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from monitor.errors import FetchError
+from monitor.errors import Failure, FetchError
 from monitor.sources.base import Response
 
 JSON_TYPES = ("application/json", "application/geo+json", "text/json")
@@ -106,11 +106,12 @@ class HttpClient:
                 retryable = response.status in _RETRY_STATUSES or response.status == 429
                 if not retryable or attempt >= self.retries:
                     raise FetchError(_status_message(response), url=url, retry_after=retry_after,
-                                     status=response.status, body=response.body[:ERROR_BODY])
+                                     status=response.status, body=response.body[:ERROR_BODY],
+                                     failure=_status_failure(response))
                 delay = retry_after if retry_after is not None else self._backoff(attempt)
             if delay > self.max_retry_after:
                 raise FetchError(f"server asked to retry after {delay:.0f}s", url=url,
-                                 retry_after=delay)
+                                 retry_after=delay, failure=Failure.HTTP_STATUS)
             attempt += 1
             self._sleep(delay)
 
@@ -122,13 +123,15 @@ class HttpClient:
                 declared = r.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self.max_body:
                     raise FetchError(f"body of {int(declared)} bytes exceeds the "
-                                     f"{self.max_body} byte cap", url=url)
+                                     f"{self.max_body} byte cap", url=url,
+                                     failure=Failure.TOO_LARGE)
                 chunks, size = [], 0
                 for chunk in r.iter_bytes():
                     size += len(chunk)
                     if size > self.max_body:
                         # Leaving the `with` closes the connection instead of draining it.
-                        raise FetchError(f"body exceeds the {self.max_body} byte cap", url=url)
+                        raise FetchError(f"body exceeds the {self.max_body} byte cap", url=url,
+                                         failure=Failure.TOO_LARGE)
                     chunks.append(chunk)
                 return Response(url=str(r.url), status=r.status_code, body=b"".join(chunks),
                                 headers={k.lower(): v for k, v in r.headers.items()})
@@ -168,11 +171,18 @@ def _check_type(response: Response, expect: Sequence[str]) -> None:
         return
     if ctype in HTML_TYPES and not any(t in HTML_TYPES for t in expect):
         raise FetchError(f"blocked: got an HTML page where {expect[0]} was expected "
-                         "(captcha or firewall)", url=response.url)
+                         "(captcha or firewall)", url=response.url, failure=Failure.BLOCKED)
     if not ctype and response.body[:1] in (b"{", b"[", b"<"):
         return  # no declared type: let the parser judge the bytes
     raise FetchError(f"unexpected content type '{ctype or 'none'}' "
-                     f"(expected {', '.join(expect)})", url=response.url)
+                     f"(expected {', '.join(expect)})", url=response.url,
+                     failure=Failure.BLOCKED)
+
+
+def _status_failure(response: Response) -> Failure:
+    if response.status == 403 and b"captcha" in response.body[:20000].lower():
+        return Failure.BLOCKED
+    return Failure.HTTP_STATUS
 
 
 def _status_message(response: Response) -> str:

@@ -11,8 +11,8 @@ from monitor.alerting import health_alert, log_alerts
 from monitor.attempts import Attempt, attempt_all
 from monitor.decide import Knowledge, RunChanges, Wants, decide, wants
 from monitor.diff import Known, confirm, diff
-from monitor.errors import FetchError, ParseError
-from monitor.health import failure_label, health_alert_due
+from monitor.errors import Failure, FetchError, failure_of
+from monitor.health import health_alert_due
 from monitor.logs import log
 from monitor.records import RunRecord
 from monitor.runtime import Runtime
@@ -204,11 +204,12 @@ def _failure_record(rt: Runtime, kind: str, attempt: Attempt, exc: Exception) ->
     name, state, started, fetched = attempt.name, attempt.state, attempt.started, attempt.fetched
     now = rt.clock()
     settings = rt.config.monitor
-    if isinstance(exc, FetchError | ParseError):
-        error = str(exc)
-    else:
+    failure = failure_of(exc)
+    if failure == Failure.INTERNAL:
         error = f"internal error: {type(exc).__name__}: {exc}"
-    if isinstance(exc, ParseError) and not error.startswith("layout changed"):
+    else:
+        error = str(exc)
+    if failure == Failure.LAYOUT_CHANGED and not error.startswith("layout changed"):
         error = f"layout changed: {error}"
     error = log.redact(error)
     failures = state.consecutive_failures + 1
@@ -226,7 +227,7 @@ def _failure_record(rt: Runtime, kind: str, attempt: Attempt, exc: Exception) ->
     if health_alert_due(failures=failures, threshold=settings.alert_after_failures,
                         alerted_at=state.health_alerted_at, now=now,
                         repeat=settings.health_repeat):
-        label = failure_label(error)
+        label = failure.value
         record.alerts.append(health_alert(
             rt, name, "failing", Severity.WARNING,
             f"source {name} is failing ({label}): {failures} consecutive failed runs; "

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from monitor.errors import FetchError, ParseError
+from monitor.errors import Failure, FetchError, ParseError
 from monitor.sources.base import Http, Response
 from monitor.types import parse_iso
 
@@ -110,7 +110,8 @@ def get_json(http: Http, url: str, *, provider: str, source: str = "",
         envelope = error_envelope(data, data_keys=data_keys, status=response.status)
         if envelope is None and response.status >= 400:
             raise FetchError(f"{provider}: HTTP {response.status}", source=source, url=url,
-                             retry_after=QUOTA_BACKOFF if response.status == 429 else None)
+                             retry_after=QUOTA_BACKOFF if response.status == 429 else None,
+                             status=response.status)
         if envelope is not None:
             raise provider_fetch_error(envelope, provider=provider, source=source, url=url,
                                        status=response.status, secrets=hidden)
@@ -125,7 +126,8 @@ def provider_fetch_error(error: ProviderError, *, provider: str, source: str = "
     message = redact(f"{provider} error{where}: {error.message}", secrets)
     if error.quota:
         retry_after = max(retry_after or 0.0, QUOTA_BACKOFF)
-    return FetchError(message, source=source, url=url, retry_after=retry_after)
+    return FetchError(message, source=source, url=url, retry_after=retry_after,
+                      status=status, failure=Failure.PROVIDER)
 
 
 def layout_changed(message: str, url: str = "") -> ParseError:
@@ -162,7 +164,9 @@ def _client_error(exc: FetchError, *, provider: str, source: str, url: str,
     message = f"{provider}: {text}" + (f" ({hint})" if hint else "")
     retry_after = exc.retry_after
     envelope = _envelope_of(exc.body, status)
+    failure = exc.failure
     if envelope is not None:
+        failure = Failure.PROVIDER
         # The provider's own words (invalid key, plan restricted, quota) after the status.
         message = f"{message}: {envelope.message}"
         if envelope.quota:
@@ -170,7 +174,7 @@ def _client_error(exc: FetchError, *, provider: str, source: str, url: str,
     if status == 429 and keyed and not retry_after:
         retry_after = QUOTA_BACKOFF   # no Retry-After: assume the plan's quota is spent
     return FetchError(redact(message, secrets), source=source or exc.source, url=url,
-                      retry_after=retry_after, status=status)
+                      retry_after=retry_after, status=status, failure=failure)
 
 
 def _envelope_of(body: bytes, status: int | None) -> ProviderError | None:

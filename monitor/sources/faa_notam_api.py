@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from pydantic import Field
 
-from monitor.errors import FetchError, ParseError
+from monitor.errors import Failure, FetchError, ParseError
 from monitor.sources.api import JSON_TYPES, decode_json, error_envelope, layout_changed
 from monitor.sources.base import Fetched, Http, Source, Validators
 from monitor.sources.faa_service import SEARCH_PAGE, CredentialOptions, get_json
@@ -72,7 +72,7 @@ class FaaNotamApi(Source):
                     raise FetchError(f"{SERVICE}: {location} has {total_pages} pages of "
                                      f"{options.page_size}, more than max_pages = "
                                      f"{options.max_pages}; raise max_pages",
-                                     source=self.name, url=self.url)
+                                     source=self.name, url=self.url, failure=Failure.TOO_LARGE)
                 page_num += 1
         return Fetched(url=self.url, pages=tuple(pages))
 

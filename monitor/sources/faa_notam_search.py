@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from pydantic import Field
 
-from monitor.errors import FetchError, ParseError
+from monitor.errors import Failure, FetchError, ParseError
 from monitor.sources.api import JSON_TYPES, decode_json, layout_changed
 from monitor.sources.base import Fetched, Http, Source, Validators
 from monitor.sources.faa_service import SEARCH_PAGE, LocationOptions, looks_like_html, post_json
@@ -87,7 +87,8 @@ class FaaNotamSearch(Source):
                                      self.url)
             offset = end
         raise FetchError(f"{SERVICE}: more than max_pages = {options.max_pages} pages "
-                         f"({total} NOTAMs); raise max_pages", source=self.name, url=self.url)
+                         f"({total} NOTAMs); raise max_pages", source=self.name, url=self.url,
+                         failure=Failure.TOO_LARGE)
 
     def form(self, offset: int) -> dict[str, str]:
         """The search form for one page."""
@@ -112,7 +113,7 @@ def search_envelope(body: bytes, *, url: str = "") -> dict[str, Any]:
     page, a rejected search, a reply that lost its shape)."""
     if looks_like_html(body):
         raise ParseError(f"{SERVICE}: blocked: got an HTML page where JSON was expected "
-                         "(captcha or firewall)", url=url)
+                         "(captcha or firewall)", url=url, failure=Failure.BLOCKED)
     return checked_envelope(decode_json(body, what=f"the {SERVICE} reply", url=url), url=url)
 
 
@@ -124,7 +125,8 @@ def checked_envelope(data: object, *, url: str = "", live: bool = False) -> dict
     error = data.get("error")
     if isinstance(error, str) and error.strip():
         message = f"{SERVICE} error: {' '.join(error.split())}"
-        raise FetchError(message, url=url) if live else ParseError(message, url=url)
+        raise (FetchError(message, url=url, failure=Failure.PROVIDER) if live
+               else ParseError(message, url=url, failure=Failure.PROVIDER))
     if not isinstance(data.get("notamList"), list):
         raise layout_changed(f"no 'notamList' list in the {SERVICE} reply", url)
     return data

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
 
-from monitor.errors import FetchError
+from monitor.errors import Failure, FetchError
 from monitor.sources.api import JSON_TYPES, decode_json, error_envelope, redact
 from monitor.sources.base import Http, Response, SourceOptions
 
@@ -107,12 +107,12 @@ def envelope_message(data: object, *, data_keys: Iterable[str] = (),
 
 def service_error(message: str, *, status: int | None = None, source: str = "", url: str = "",
                   secrets: Iterable[str] = (), retry_after: float | None = None,
-                  quota: bool = False) -> FetchError:
+                  quota: bool = False, failure: Failure | None = None) -> FetchError:
     """A FetchError with secrets redacted; a quota or a 429 carries `retry_after`."""
     if quota or status == 429:
         retry_after = retry_after or RATE_LIMIT_REST
     return FetchError(redact(message, [s for s in secrets if s]), status=status,
-                      source=source, url=url, retry_after=retry_after)
+                      source=source, url=url, retry_after=retry_after, failure=failure)
 
 
 def looks_like_html(body: bytes) -> bool:
@@ -134,13 +134,16 @@ def _exchange(send: Callable[[], Response], *, service: str, source: str, url: s
         said = envelope_message(_json_or_none(exc.body), status=exc.status)
         if said is not None:
             message = f"{message}: {said[0]}"  # the service's own words after the status
+        blocked = "blocked" in (hints or {}).get(exc.status or 0, "")
+        failure = (Failure.PROVIDER if said is not None
+                   else Failure.BLOCKED if blocked else exc.failure)
         raise service_error(message, status=exc.status, source=source or exc.source, url=url,
                             secrets=hidden, retry_after=exc.retry_after,
-                            quota=said is not None and said[1]) from None
+                            quota=said is not None and said[1], failure=failure) from None
     if looks_like_html(response.body):
         raise service_error(f"{service}: blocked: got an HTML page where JSON was expected "
                             "(captcha or firewall)", status=response.status, source=source,
-                            url=url, secrets=hidden)
+                            url=url, secrets=hidden, failure=Failure.BLOCKED)
     data = decode_json(response.body, what=f"the {service} reply", url=url)
     error = envelope_message(data, data_keys=data_keys, status=response.status)
     if error is not None:
