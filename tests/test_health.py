@@ -110,3 +110,23 @@ def test_a_long_outage_repeats_the_health_alert_at_most_every_health_repeat(runt
     messages = hook.wait_for(2)
     assert [m["title"].split(":")[0] for m in messages] == ["[WARNING] health faa-prn"] * 2
     assert "HTTP 503" in messages[0]["message"]
+
+
+def test_a_health_alert_names_the_kind_of_failure(runtime) -> None:  # type: ignore[no-untyped-def]
+    rt, clock, server, hook = runtime
+    for minutes, (body, status, kind) in enumerate([
+            ("<html>Please solve this CAPTCHA</html>", 403, "blocked"),
+            ("down", 503, "HTTP error"),
+            ("<html><body><p>maintenance</p></body></html>", 200, "layout changed")]):
+        server.serve(PRN, body, status=status, content_type="text/html")
+        hook.clear()
+        for attempt in range(3):  # alert_after_failures, from a fresh source each time
+            clock["now"] = T0 + timedelta(days=minutes, minutes=attempt)
+            run_source(rt, "faa-prn")
+        sweep(rt)
+        [message] = hook.wait_for(1)
+        assert f"is failing ({kind})" in message["message"], message["message"]
+        server.serve(PRN, fixture_bytes("faa_prn", "baseline.html"))
+        clock["now"] += timedelta(minutes=5)
+        run_source(rt, "faa-prn")  # recovered: the next outage alerts afresh
+        sweep(rt)

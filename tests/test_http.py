@@ -139,3 +139,27 @@ def test_a_connection_reset_mid_body_is_a_fetch_error(server: FixtureServer) -> 
 def test_nothing_listening_is_a_fetch_error() -> None:
     with client(retries=0) as http, pytest.raises(FetchError, match="connection failed"):
         http.get("http://127.0.0.1:9/")
+
+
+def _failure(http: HttpClient, url: str, **kwargs: object) -> str:
+    with pytest.raises(FetchError) as caught:
+        http.get(url, **kwargs)  # type: ignore[arg-type]
+    return str(caught.value.failure)
+
+
+def test_every_fetch_failure_says_what_kind_it_is(server: FixtureServer) -> None:
+    from monitor.errors import Failure
+
+    server.serve("/gone", "gone", status=404, content_type="text/plain")
+    server.serve("/captcha", "<html>Please solve this CAPTCHA</html>", status=403)
+    server.serve("/html", "<html>who are you</html>")
+    server.serve("/big", b"x" * 200_000, content_type="text/html")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/"
+    with client(max_body=50_000, retries=0) as http:
+        assert _failure(http, server.url("/gone")) == Failure.HTTP_STATUS
+        assert _failure(http, server.url("/captcha")) == Failure.BLOCKED
+        assert _failure(http, server.url("/html"), expect=JSON_TYPES) == Failure.BLOCKED
+        assert _failure(http, server.url("/big")) == Failure.TOO_LARGE
+        assert _failure(http, closed) == Failure.TRANSPORT
