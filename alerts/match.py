@@ -23,6 +23,7 @@ class Watch:
     airports: frozenset[str] = frozenset()      # ICAO
     countries: frozenset[str] = frozenset()
     keywords: Sequence[str] = ()
+    bookings: bool = False      # a bookings file: a watch target of its own (alerts.trips)
     _keyword_patterns: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
@@ -32,7 +33,7 @@ class Watch:
     @property
     def has_selectors(self) -> bool:
         return bool(self.routes or self.airlines or self.firs or self.airports
-                    or self.countries or self.keywords)
+                    or self.countries or self.keywords or self.bookings)
 
 
 def match(watch: Watch, item: Item, *, ignore_severity: bool = False) -> list[str]:

@@ -71,6 +71,16 @@ def digest_title(severity: Severity, count: int, watchlist: str) -> str:
     return f"[{severity.name}] {count} changes for {watchlist}"
 
 
+def bookings_title(severity: Severity, count: int, label: str, change: str) -> str:
+    """`[WARNING] 3 bookings affected: TP LIS-CCS suspension`; an update says so, an
+    all-clear (`withdrawn`) says the bookings are no longer affected."""
+    noun = "booking" if count == 1 else "bookings"
+    if change == "withdrawn":
+        return _clip(f"[{severity.name}] {count} {noun} no longer affected: {label}")
+    updated = " (updated)" if change == "updated" else ""
+    return _clip(f"[{severity.name}] {count} {noun} affected: {label}{updated}")
+
+
 def summary_title(severity: Severity, count: int, watchlist: str) -> str:
     noun = "item" if count == 1 else "items"
     return f"[{severity.name}] Current situation for {watchlist}: {count} active {noun}"
@@ -115,6 +125,8 @@ def render_digest(views: Sequence[AlertView], watchlist: str, fmt: str) -> tuple
 
 
 def _block(view: AlertView, fmt: str, *, heading: bool) -> str:
+    if view.data.get("bookings") is not None:
+        return _bookings_block(view, fmt, heading=heading)
     item = view.data.get("item") or {}
     reasons: list[str] = list(view.data.get("reasons") or [])
     change = _CHANGE_WORDS.get(view.change, view.change)
@@ -129,6 +141,35 @@ def _block(view: AlertView, fmt: str, *, heading: bool) -> str:
         lines.append(("Link", item["url"]))
     head = view.title if heading else (item.get("title") or view.title)
     return _section(head, lines, fmt)
+
+
+BOOKINGS_SHOWN = 50
+
+
+def _bookings_block(view: AlertView, fmt: str, *, heading: bool) -> str:
+    """A booking alert: `ref flight date` per booking and why (or that it is no longer
+    affected), then the source and a link."""
+    data = view.data
+    change = "no longer affected" if view.all_clear else _CHANGE_WORDS.get(
+        view.change, view.change).lower()
+    lines: list[tuple[str, str]] = [("Watchlist", view.watchlist or "-"), ("Change", change)]
+    listed = [(entry, "; ".join(entry.get("reasons") or []) or change)
+              for entry in data.get("bookings") or []]
+    listed += [(entry, "no longer affected") for entry in data.get("cleared") or []]
+    lines += [(_booking_name(entry), why) for entry, why in listed[:BOOKINGS_SHOWN]]
+    if len(listed) > BOOKINGS_SHOWN:
+        lines.append(("More", f"{len(listed) - BOOKINGS_SHOWN} more booking(s) "
+                              "(see `monitor trips`)"))
+    lines.append(("Source", ", ".join(data.get("sources") or [view.source])))
+    link = (data.get("item") or {}).get("url")
+    if link:
+        lines.append(("Link", link))
+    head = view.title if heading else str(data.get("label") or view.title)
+    return _section(head, lines, fmt)
+
+
+def _booking_name(entry: Mapping[str, Any]) -> str:
+    return f"{entry.get('ref')} {entry.get('flight')} {entry.get('date')}"
 
 
 def _summary_body(view: AlertView, fmt: str) -> str:

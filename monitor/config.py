@@ -147,6 +147,7 @@ class WatchlistConfig(_Strict):
     digest: bool = True
     quiet_hours: tuple[time, time] | None = None
     timezone: str = "UTC"
+    bookings: str | None = None     # a CSV of booked flights, relative to this file
 
     @field_validator("min_severity", mode="before")
     @classmethod
@@ -330,6 +331,7 @@ def _validate(raw: dict[str, Any], label: str, path: Path, env: Mapping[str, str
         raise ConfigError(label, key, problem) from None
     _check_references(parsed, label)
     _check_places(parsed, label)
+    _check_bookings(parsed, label)
     _check_web_urls(parsed, label)
     database_url = _checked_database_url(parsed.monitor.database, env, label, path)
     return Config(
@@ -448,6 +450,25 @@ def _check_places(doc: _Document, label: str) -> None:
                 parse_route(spec if isinstance(spec, str) else spec.model_dump(exclude_none=True))
             except ValueError as exc:
                 raise ConfigError(label, f"watchlists[{i}].routes[{j}]", str(exc)) from None
+
+
+def _check_bookings(doc: _Document, label: str) -> None:
+    """A watchlist's bookings file is read and checked whole: a bad row is an error naming
+    the file and the line (`bookings.csv: line 7: date: ...`), never half a file."""
+    from monitor.bookings import BookingsError, read_bookings
+
+    for i, w in enumerate(doc.watchlists):
+        if w.bookings is None:
+            continue
+        path = Path(label).parent / w.bookings
+        try:
+            read_bookings(path.read_bytes())
+        except OSError as exc:
+            raise ConfigError(label, f"watchlists[{i}].bookings",
+                              f"cannot read {path}: {exc.strerror or exc}") from None
+        except BookingsError as exc:
+            raise ConfigError(str(path), f"line {exc.line}" if exc.line else "",
+                              exc.problem) from None
 
 
 _BRANCH_LABELS = {"str", "constrained-str"}

@@ -17,7 +17,9 @@ from typing import Any
 from alerts.airports import resolve_airport
 from alerts.match import Watch, match
 from alerts.quiet import release_time
-from alerts.render import alert_title, summary_title
+from alerts.render import alert_title, bookings_title, summary_title
+from alerts.trips import Suspension, TripWatch, assess, by_cause, suspension_of
+from monitor.bookings import Booking, upcoming
 from monitor.diff import Change
 from monitor.records import NewAlert
 from monitor.types import FLIGHT_DISRUPTED, ChangeKind, Item, ItemKind, Severity
@@ -79,6 +81,22 @@ class CancelledFlight:
     changed_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ToldBookings:
+    """The last booking alert of a watchlist on one cause: which bookings it named as
+    affected (`ref flight date`), or that it was an all-clear."""
+
+    id: int
+    bookings: frozenset[str]
+    all_clear: bool
+    severity: Severity
+    label: str
+    items: tuple[str, ...] = ()
+
+
+BOOKINGS_SUFFIX = " (bookings)"   # a booking alert's key: `TP LIS-CCS suspension (bookings)`
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """What the store knows that the rules need, loaded once for a batch."""
@@ -90,6 +108,12 @@ class Knowledge:
     neighbours: Mapping[str, tuple[Neighbour, ...]] = field(default_factory=dict)  # source ->
     cancelled_flights: tuple[CancelledFlight, ...] = ()
     airline_warnings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # For the watchlists with bookings: the stored items the trip rules read (the bookings'
+    # flights, airline notices, airspace hazards), recent suspension alerts, and the last
+    # booking alert per (watchlist, cause).
+    trip_items: tuple[Item, ...] = ()
+    suspensions: tuple[Suspension, ...] = ()
+    bookings_told: Mapping[tuple[str, str], ToldBookings] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,13 +134,17 @@ class Wants:
     suspension_keys: frozenset[str]
     cleared: frozenset[tuple[str, str]]       # (source, key) of all-clears
     flights: bool                             # cancellations to corroborate
+    trip_watchlists: frozenset[str] = frozenset()   # watchlists with bookings
+    trip_flights: frozenset[str] = frozenset()      # the bookings' flight keys
+    trip_severity: Severity = Severity.CRITICAL     # the lowest min_severity among them
 
     @property
     def anything(self) -> bool:
-        return bool(self.keys or self.suspension_keys)
+        return bool(self.keys or self.suspension_keys or self.trip_watchlists)
 
 
-def wants(runs: Sequence[RunChanges], watches: Mapping[str, Watch]) -> Wants:
+def wants(runs: Sequence[RunChanges], watches: Mapping[str, Watch],
+          trips: Mapping[str, TripWatch] | None = None) -> Wants:
     keys: set[str] = set()
     cleared: set[tuple[str, str]] = set()
     suspensions: set[str] = set()
@@ -134,7 +162,14 @@ def wants(runs: Sequence[RunChanges], watches: Mapping[str, Watch]) -> Wants:
                                     if route}
         if run.first_run:
             keys |= {i.key for i in run.items if i.is_active}
-    return Wants(frozenset(keys), frozenset(suspensions), frozenset(cleared), flights)
+    trips = {name: trip for name, trip in (trips or {}).items()
+             if trip.bookings and name in watches}
+    return Wants(frozenset(keys), frozenset(suspensions), frozenset(cleared), flights,
+                 trip_watchlists=frozenset(trips),
+                 trip_flights=frozenset(b.flight_key for t in trips.values()
+                                        for b in t.bookings),
+                 trip_severity=min((watches[name].min_severity for name in trips),
+                                   default=Severity.CRITICAL))
 
 
 @dataclass
@@ -150,7 +185,8 @@ class Decision:
 
 
 def decide(runs: Sequence[RunChanges], knowledge: Knowledge, watches: Mapping[str, Watch],
-           desks: Mapping[str, Desk], *, now: datetime) -> Decision:
+           desks: Mapping[str, Desk], *, now: datetime,
+           trips: Mapping[str, TripWatch] | None = None) -> Decision:
     """Every run's changes, decided together. Per change and watchlist:
 
     - an estimated end goes to the watchlists that were told of the item;
@@ -160,7 +196,9 @@ def decide(runs: Sequence[RunChanges], knowledge: Knowledge, watches: Mapping[st
       another source in the batch or in the last day is cited in that alert, not resent;
     - an update that takes the item below a told watchlist's threshold is an all-clear to it;
     - first runs give one "current situation" summary per watchlist for the whole batch;
-    - cancellations of one airline on a watched route corroborate into a suspension alert.
+    - cancellations of one airline on a watched route corroborate into a suspension alert;
+    - a watchlist's bookings at risk are told per cause, updated when the bookings hit change,
+      and cleared when the cause ends (`_bookings`).
     """
     batch = _Batch(runs, knowledge, now)
     decision = Decision()
@@ -172,6 +210,8 @@ def decide(runs: Sequence[RunChanges], knowledge: Knowledge, watches: Mapping[st
                            desks)
     _summaries(batch, decision, watches, desks)
     _corroborate(batch, decision, watches, desks)
+    if trips:
+        _bookings(batch, decision, watches, desks, trips)
     return decision
 
 
@@ -499,3 +539,113 @@ def _recent_suspension(batch: _Batch, watchlist: str, key: str) -> PriorAlert | 
         if prior.created_at >= since:
             return prior
     return None
+
+
+# -- bookings ------------------------------------------------------------------------------
+
+
+def _bookings(batch: _Batch, decision: Decision, watches: Mapping[str, Watch],
+              desks: Mapping[str, Desk], trips: Mapping[str, TripWatch]) -> None:
+    """The watchlists' upcoming bookings against what is known once this batch is written.
+
+    Per watchlist and cause (`alerts.trips`), the bookings hit now are compared with those
+    its last booking alert named: the first hit is a new alert, a change of the bookings
+    hit (or of the severity) an update naming them all, and the end of the cause, for the
+    bookings that were told and are still ahead, an all-clear. The same bookings hit again
+    say nothing. A booking whose date passed, or that left the file, drops out quietly.
+    """
+    world, runs_of = _world(batch)
+    suspensions = _suspensions(batch, decision, runs_of)
+    for wname in sorted(trips):
+        watch, desk = watches.get(wname), desks.get(wname)
+        if watch is None or desk is None:
+            continue
+        ahead = {b.ident: b for b in upcoming(trips[wname].bookings, batch.now)}
+        risks = assess(ahead.values(), world, suspensions, trips[wname].routes,
+                       min_severity=watch.min_severity)
+        current = by_cause(risks)
+        told = {cause: last for (name, cause), last in batch.knowledge.bookings_told.items()
+                if name == wname}
+        for cause in sorted(set(current) | set(told)):
+            last = told.get(cause)
+            told_now = (set(last.bookings) & set(ahead)
+                        if last is not None and not last.all_clear else set())
+            hit = current.get(cause)
+            hit_now = {b.ident for b, _ in hit.bookings} if hit is not None else set()
+            if hit_now == told_now and (hit is None or last is None
+                                        or hit.severity == last.severity):
+                continue
+            if hit is None or not hit_now:
+                assert last is not None
+                cleared = [ahead[ident] for ident in sorted(told_now)]
+                run = _run_of(runs_of, last.items)
+                decision.add(run, _bookings_alert(
+                    batch, wname, desk, run, cause, "withdrawn", Severity.INFO, last.label,
+                    [(b, "no longer affected") for b in cleared], [], last.items, []))
+                continue
+            change = "updated" if told_now else "new"
+            dropped = [ahead[ident] for ident in sorted(told_now - hit_now)]
+            run = _run_of(runs_of, hit.items)
+            alert = _bookings_alert(batch, wname, desk, run, cause, change, hit.severity,
+                                    hit.label, hit.bookings, dropped, hit.items, hit.sources,
+                                    url=hit.url)
+            decision.add(run, alert)
+
+
+def _world(batch: _Batch) -> tuple[list[Item], dict[str, int]]:
+    """What the trip rules read: the stored items with this batch's changes applied, and
+    the batch position of the first run that touched each key."""
+    world = {(item.source, item.key): item for item in batch.knowledge.trip_items}
+    runs_of: dict[str, int] = {}
+    for index, run in enumerate(batch.runs):
+        touched = [c.item for c in run.changes]
+        if run.first_run:
+            touched += list(run.items)
+        for item in touched:
+            world[(run.source, item.key)] = item
+            runs_of.setdefault(item.key, index)
+    return list(world.values()), runs_of
+
+
+def _suspensions(batch: _Batch, decision: Decision,
+                 runs_of: dict[str, int]) -> list[Suspension]:
+    """Stored suspension alerts, and those this batch makes (which replace a stored one)."""
+    made: dict[str, Suspension] = {}
+    for run, alerts in decision.alerts.items():
+        for alert in alerts:
+            if alert.category == "item" and alert.item_key and (
+                    alert.data.get("item") or {}).get("kind") == "suspension":
+                found = suspension_of(alert.item_key, alert.data)
+                if found is not None:
+                    made[found.key] = found
+                    runs_of.setdefault(found.key, run)
+    stored = [s for s in batch.knowledge.suspensions if s.key not in made]
+    return [*stored, *made.values()]
+
+
+def _run_of(runs_of: Mapping[str, int], keys: Sequence[str]) -> int:
+    return min((runs_of[k] for k in keys if k in runs_of), default=0)
+
+
+def _bookings_alert(batch: _Batch, wname: str, desk: Desk, run: int, cause: str, change: str,
+                    severity: Severity, label: str, hit: Sequence[tuple[Booking, str]],
+                    dropped: Sequence[Booking], items: Sequence[str], sources: Sequence[str],
+                    *, url: str | None = None) -> NewAlert:
+    """A booking alert: its data names the bookings by their known columns only."""
+    all_clear = change == "withdrawn"
+    entries = [{**b.to_json(), "reasons": [] if all_clear else [why]} for b, why in hit]
+    data: dict[str, Any] = {
+        "cause": cause, "label": label,
+        "bookings": entries, "cleared": [b.to_json() for b in dropped],
+        "reasons": [f"{b.ident}: {why}" for b, why in hit]
+        + [f"{b.ident}: no longer affected" for b in dropped],
+        "items": list(items), "sources": list(sources) or [batch.runs[run].source],
+        "item": {"key": cause, "title": label, "url": url, "kind": "bookings"}}
+    held = held_until(desk, severity, batch.now)
+    if held is not None:
+        data["held_until"] = held.isoformat()
+    return NewAlert(
+        category="item", source=batch.runs[run].source, change=change, severity=severity,
+        title=bookings_title(severity, len(hit), label, change), data=data,
+        channels=desk.channels, watchlist=wname, item_key=f"{cause}{BOOKINGS_SUFFIX}",
+        all_clear=all_clear, deliver_at=held)

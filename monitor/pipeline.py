@@ -87,9 +87,13 @@ def run_batch(rt: Runtime, names: list[str], *, workers: int = 8,
 def _commit(rt: Runtime, records: list[RunRecord],
             runs: list[RunChanges | None]) -> list[dict[str, object]]:
     """Write the batch; its alerts are decided inside the same transaction, against what
-    the store knows at that moment (one writer at a time decides)."""
+    the store knows at that moment (one writer at a time decides). A bookings file read
+    afresh is decided with the next successful run even when nothing changed upstream."""
+    trips = rt.bookings.current()
     deciding = [(i, run) for i, run in enumerate(runs) if run is not None
                 and (run.changes or run.first_run)]
+    if not deciding and trips and rt.bookings.changed:
+        deciding = [(i, run) for i, run in enumerate(runs) if run is not None][:1]
     if not deciding:
         rt.store.commit_runs(records, lease_owner=rt.owner)
         return []
@@ -97,9 +101,11 @@ def _commit(rt: Runtime, records: list[RunRecord],
 
     def plan(load: Callable[[Wants], Knowledge]) -> None:
         batch = [run for _, run in deciding]
-        needs = wants(batch, rt.watches)
+        needs = wants(batch, rt.watches, trips)
         knowledge = load(needs) if needs.anything else Knowledge()
-        decision = decide(batch, knowledge, rt.watches, rt.desks, now=rt.clock())
+        decision = decide(batch, knowledge, rt.watches, rt.desks, now=rt.clock(),
+                          trips=trips)
+        rt.bookings.changed = False
         for position, (index, _) in enumerate(deciding):
             records[index].alerts[:0] = decision.alerts.get(position, [])
         notes.extend(decision.notes)

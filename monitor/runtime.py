@@ -8,13 +8,16 @@ import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from alerts.deliver import send
 from alerts.match import Watch
-from alerts.routes import FirBoundaries
+from alerts.routes import FirBoundaries, RouteProfile
+from alerts.trips import TripWatch
 from monitor.config import Config
 from monitor.countries import FIRS
 from monitor.decide import Desk
+from monitor.logs import log
 from monitor.sources import source_class
 from monitor.sources.base import Http, Source
 from monitor.store import Store
@@ -33,13 +36,81 @@ class Runtime:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     send: Callable[..., object] = send
+    bookings: BookingFiles = field(init=False)
 
     def __post_init__(self) -> None:
         if not self.desks:
             self.desks = build_desks(self.config)
+        self.bookings = BookingFiles(self.config)
 
     def channels_for(self, names: Iterable[str]) -> list[str]:
         return enabled_channels(self.config, names)
+
+
+class BookingFiles:
+    """The watchlists' bookings files, re-read when one changes (its modification time or
+    size), with their routes' geometry. A file that turns bad while the monitor runs is
+    logged once (`bookings.invalid`, its line and column) and its last good reading kept:
+    never half a file. `changed` is set by a new reading, for the next batch to decide on."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.paths = {w.name: config.path.parent / w.bookings
+                      for w in config.watchlists.values() if w.bookings}
+        self.changed = bool(self.paths)
+        self._read: dict[str, tuple[int, int]] = {}
+        self._refused: dict[str, object] = {}
+        self._trips: dict[str, TripWatch] = {}
+        self._routes: dict[str, RouteProfile] = {}
+        self._firs: FirBoundaries | None = None
+
+    def current(self) -> dict[str, TripWatch]:
+        """Each watchlist's bookings as last read well (one stat per file and call)."""
+        for name, path in self.paths.items():
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                self._refuse(name, path, ("missing",), f"cannot read: {exc.strerror or exc}")
+                continue
+            signature = (stat.st_mtime_ns, stat.st_size)
+            if self._read.get(name) != signature:
+                self._load(name, path, signature)
+        return dict(self._trips)
+
+    def _load(self, name: str, path: Path, signature: tuple[int, int]) -> None:
+        from monitor.bookings import BookingsError, read_bookings
+
+        try:
+            bookings = read_bookings(path.read_bytes())
+        except OSError as exc:
+            self._refuse(name, path, signature, f"cannot read: {exc.strerror or exc}")
+            return
+        except BookingsError as exc:
+            self._refuse(name, path, signature, str(exc))
+            return
+        self._trips[name] = TripWatch(bookings, {b.route: self._route(b.route)
+                                                 for b in bookings})
+        self._read[name] = signature
+        self._refused.pop(name, None)
+        self.changed = True
+        log.info("bookings.read", watchlist=name, bookings=len(bookings))
+
+    def _refuse(self, name: str, path: Path, signature: object, problem: str) -> None:
+        if self._refused.get(name) != signature:
+            self._refused[name] = signature
+            log.error("bookings.invalid", watchlist=name, file=path.name, error=problem,
+                      kept=len(self._trips[name].bookings) if name in self._trips else 0)
+
+    def _route(self, label: str) -> RouteProfile:
+        """A booking's route, profiled as `monitor route` does (once per route)."""
+        from alerts.routes import parse_route, profile_route
+
+        if label not in self._routes:
+            if self._firs is None:
+                self._firs = fir_boundaries(self.config)
+            self._routes[label] = profile_route(parse_route(label), self._firs,
+                                                fir_countries=FIR_COUNTRIES)
+        return self._routes[label]
 
 
 def enabled_channels(config: Config, names: Iterable[str]) -> list[str]:
@@ -103,5 +174,6 @@ def build_watches(config: Config) -> dict[str, Watch]:
             name=w.name, min_severity=w.min_severity, routes=routes,
             airlines=frozenset(w.airlines), firs=frozenset(w.firs),
             airports=frozenset(resolve_airport(a).icao for a in w.airports),
-            countries=frozenset(w.countries), keywords=tuple(w.keywords))
+            countries=frozenset(w.countries), keywords=tuple(w.keywords),
+            bookings=bool(w.bookings))
     return watches

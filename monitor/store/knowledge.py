@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from alerts.trips import HAZARD_KINDS, Suspension, suspension_of
 from monitor.decide import (
+    BOOKINGS_SUFFIX,
     SUPERSEDABLE,
     SUSPENSION_MEMORY,
     SUSPENSION_WINDOW,
@@ -20,16 +22,24 @@ from monitor.decide import (
     Neighbour,
     PriorAlert,
     Reported,
+    ToldBookings,
     Wants,
 )
 from monitor.models import AlertRow, DeliveryRow, ItemRow
-from monitor.types import ItemKind, Severity
+from monitor.types import Item, ItemKind, Severity, item_from_json
 
 _CHUNK = 500  # keys per IN (...) list
 
 
 def load_knowledge(s: Session, wants: Wants, now: datetime) -> Knowledge:
     keys = sorted(wants.keys)
+    trips: dict[str, Any] = {}
+    if wants.trip_watchlists:
+        suspensions = _suspensions(s, now)
+        flights = wants.trip_flights | {f for x in suspensions for f in x.flights}
+        trips = {"trip_items": _trip_items(s, flights, wants.trip_severity),
+                 "suspensions": suspensions,
+                 "bookings_told": _bookings_told(s, wants.trip_watchlists)}
     return Knowledge(
         told=_told(s, keys),
         reported=_reported(s, keys),
@@ -38,6 +48,7 @@ def load_knowledge(s: Session, wants: Wants, now: datetime) -> Knowledge:
         neighbours=_neighbours(s, {source for source, _ in wants.cleared}),
         cancelled_flights=_cancelled_flights(s, now) if wants.flights else (),
         airline_warnings=_airline_warnings(s) if wants.flights else {},
+        **trips,
     )
 
 
@@ -147,3 +158,51 @@ def _airline_warnings(s: Session) -> dict[str, tuple[str, ...]]:
         for airline in item.get("airlines") or ():
             found.setdefault(airline, []).append(item["title"])
     return {airline: tuple(titles) for airline, titles in found.items()}
+
+
+def _suspensions(s: Session, now: datetime) -> tuple[Suspension, ...]:
+    """Suspension alerts of the last SUSPENSION_MEMORY, the latest word on each."""
+    latest: dict[str, Suspension] = {}
+    for key, data in s.execute(select(AlertRow.item_key, AlertRow.data).where(
+            AlertRow.category == "item", AlertRow.item_key.like("% suspension"),
+            AlertRow.created_at >= now - SUSPENSION_MEMORY).order_by(AlertRow.id)):
+        found = suspension_of(key, json.loads(data))
+        if found is not None:
+            latest[key] = found
+    return tuple(latest.values())
+
+
+def _trip_items(s: Session, flights: Iterable[str], severity: Severity) -> tuple[Item, ...]:
+    """What the trip rules read: the flights of these keys (any status), the airlines' own
+    active notices at warning or above, and active airspace hazards from `severity` up."""
+    found = []
+    for chunk in _chunks(sorted(flights)):
+        found += s.scalars(select(ItemRow.data).where(ItemRow.kind == ItemKind.FLIGHT,
+                                                      ItemRow.key.in_(chunk)))
+    found += s.scalars(select(ItemRow.data).where(
+        ItemRow.kind == ItemKind.ADVISORY, ItemRow.active.is_(True),
+        ItemRow.severity >= int(Severity.WARNING)))
+    found += s.scalars(select(ItemRow.data).where(
+        ItemRow.kind.in_(sorted(HAZARD_KINDS)), ItemRow.active.is_(True),
+        ItemRow.severity >= int(severity)))
+    return tuple(item_from_json(json.loads(data)) for data in found)
+
+
+def _bookings_told(s: Session, watchlists: Iterable[str]
+                   ) -> dict[tuple[str, str], ToldBookings]:
+    """The last booking alert per watchlist and cause."""
+    told: dict[tuple[str, str], ToldBookings] = {}
+    for row in s.execute(select(
+            AlertRow.id, AlertRow.watchlist, AlertRow.item_key, AlertRow.all_clear,
+            AlertRow.severity, AlertRow.data).where(
+            AlertRow.watchlist.in_(sorted(watchlists)),
+            AlertRow.item_key.like(f"%{BOOKINGS_SUFFIX}")).order_by(AlertRow.id)):
+        data = json.loads(row.data)
+        named = frozenset(f"{b['ref']} {b['flight']} {b['date']}"
+                          for b in data.get("bookings") or [])
+        cause = row.item_key.removesuffix(BOOKINGS_SUFFIX)
+        told[(row.watchlist, cause)] = ToldBookings(
+            id=row.id, bookings=named, all_clear=bool(row.all_clear),
+            severity=Severity(row.severity), label=str(data.get("label") or cause),
+            items=tuple(data.get("items") or ()))
+    return told
