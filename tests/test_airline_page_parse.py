@@ -130,7 +130,7 @@ def test_a_region_that_lost_all_its_headings_is_a_layout_change() -> None:
 
 
 def test_min_chars_is_a_layout_check_only_when_set() -> None:
-    with pytest.raises(ParseError, match="185 characters of text .fewer than min_chars 200."):
+    with pytest.raises(ParseError, match=r"185 characters of text \(fewer than min_chars 200\)"):
         avianca(SHORT_NOTICES, min_chars=200)
     assert len(avianca(SHORT_NOTICES, min_chars=185)) == 2
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor import service
+from monitor import parse_command
 from monitor.countries import derived
 from monitor.notam import cut_notam_file, parse_notam_items, split_notams
-from monitor.service import NOTAM_PROCESSES_AT
+from monitor.parse_command import NOTAM_PROCESSES_AT
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "notam"
@@ -86,5 +86,6 @@ def test_the_parts_parsed_in_a_process_pool_print_what_one_process_prints(
     path = tmp_path / "notams.txt"
     path.write_bytes(data)
     assert len(cut_notam_file(data, processes)) == processes  # the pool has work to share
-    pieces = service._notam_json(path, source="notam", processes=processes)
-    assert b"".join(pieces) == b"".join(service._notam_json(path, source="notam", processes=1))
+    pieces = parse_command._notam_json(path, source="notam", processes=processes)
+    one = parse_command._notam_json(path, source="notam", processes=1)
+    assert b"".join(pieces) == b"".join(one)

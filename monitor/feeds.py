@@ -1,0 +1,78 @@
+"""Atom feeds of a watchlist's alerts: printed, or rewritten after runs into `feed_dir`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from monitor.config import Config
+from monitor.errors import UsageError
+from monitor.opening import open_store
+
+FEED_MAX_ENTRIES = 200  # a feed is a recent-changes view; `monitor alerts` has the rest
+
+
+def feed(config: Config, watchlist: str, *, since: timedelta = timedelta(days=30),
+         now: datetime | None = None) -> bytes:
+    """`monitor feed`: the watchlist's alerts of the last `since` as an Atom feed."""
+    _known_watchlist(config, watchlist)
+    now = now or datetime.now(UTC)
+    store = open_store(config)
+    try:
+        return _feed_bytes(store, watchlist, since=since, now=now)
+    finally:
+        store.close()
+
+
+def write_feeds(config: Config, now: datetime | None = None) -> list[Path]:
+    """Rewrite `<feed_dir>/<watchlist>.xml` for every watchlist, when `feed_dir` is set.
+
+    Each file is replaced atomically, so a web server or reader never sees half a feed.
+    """
+    if not config.monitor.feed_dir:
+        return []
+    folder = config.path.parent / config.monitor.feed_dir  # an absolute feed_dir wins
+    folder.mkdir(parents=True, exist_ok=True)
+    now = now or datetime.now(UTC)
+    store = open_store(config, migrate=False)
+    written: list[Path] = []
+    try:
+        for name in config.watchlists:
+            target = folder / f"{name}.xml"
+            _replace_atomically(target, _feed_bytes(store, name, since=timedelta(days=30),
+                                                    now=now))
+            written.append(target)
+    finally:
+        store.close()
+    return written
+
+
+def _known_watchlist(config: Config, watchlist: str) -> None:
+    if watchlist not in config.watchlists:
+        raise UsageError(f"unknown watchlist '{watchlist}' "
+                         f"(configured: {', '.join(config.watchlists) or 'none'})")
+
+
+def _feed_bytes(store: Any, watchlist: str, *, since: timedelta, now: datetime) -> bytes:
+    from alerts.feed import render_atom
+
+    rows = store.recent_alerts(now - since, watchlist, limit=FEED_MAX_ENTRIES)
+    return render_atom(watchlist, rows, now=now)
+
+
+def _replace_atomically(target: Path, content: bytes) -> None:
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a feed is meant to be served
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

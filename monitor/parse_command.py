@@ -1,0 +1,199 @@
+"""`monitor parse`: one kind's parser on a saved body, items printed as JSON lines."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from monitor.errors import MonitorError, UsageError
+
+
+def parse_file(kind: str, path: Path, settings: list[str],
+               extras: list[str]) -> list[Any]:
+    """`monitor parse`: a saved body through one kind's parser, offline."""
+    from pydantic import ValidationError
+
+    from monitor.sources import SOURCES
+
+    source_name = kind.replace("_", "-")
+    if kind != "notam" and kind not in SOURCES:
+        known = ", ".join(sorted([*SOURCES, "notam"]))
+        raise UsageError(f"unknown kind '{kind}' (known: {known})")
+    body = _read(path)
+    if kind == "notam":
+        return list(_notam_items(_text(body), source=source_name))
+    cls = SOURCES[kind]
+    options: dict[str, Any] = {}
+    for pair in settings:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"--set {pair}: expected key=value")
+        field = cls.Options.model_fields.get(key.strip())
+        wants_list = field is not None and "list" in str(field.annotation)
+        options[key.strip()] = _option_value(value, wants_list)
+    try:
+        parsed_options = cls.Options.model_validate(options)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise UsageError(f"--set {where}: {err['msg']}") from None
+    extra: dict[str, bytes] = {}
+    for pair in extras:
+        label, sep, file = pair.partition("=")
+        if not sep:
+            raise UsageError(f"--extra {pair}: expected name=FILE")
+        extra[label.strip()] = _read(Path(file))
+    source = cls(source_name, None if cls.default_url else f"file://{path.resolve()}",
+                 parsed_options)
+    from monitor.sources.base import Fetched
+
+    # The way a run parses what it fetched: the items print as the store keeps them.
+    return source.parse_fetched(Fetched(source.url or "", pages=(body,), extra=extra))
+
+
+def print_parsed(kind: str, path: Path, settings: list[str], extras: list[str], *,
+                 out: TextIO) -> None:
+    """`monitor parse`: `parse_file`'s items written to `out` as JSON, one object per line.
+
+    The text is `json.dumps(item.to_json(), ensure_ascii=False)`'s, written once every item
+    is made (a failure prints nothing). A large NOTAM file is parsed in several processes
+    where the machine has the cores (`_notam_json`).
+    """
+    if kind != "notam":
+        pieces: Iterable[str | bytes] = list(_json_pieces(parse_file(kind, path, settings,
+                                                                     extras)))
+    else:
+        pieces = _notam_json(path, source="notam")
+    binary = _utf8_buffer(out)
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.write(piece)
+        elif binary is not None:  # UTF-8 already: not decoded to be encoded again
+            out.flush()
+            binary.write(piece)
+        else:
+            out.write(piece.decode("utf-8", "surrogatepass"))
+
+# A NOTAM file from this size is parsed in parts by a process pool: starting the workers
+# costs some tens of milliseconds, a MB of NOTAMs (some 5,000) takes 0.15 s.
+
+
+NOTAM_PROCESSES_AT = 1_000_000
+
+
+NOTAM_PROCESSES_MAX = 4
+
+
+_PIECE = 2_000  # items per piece of printed text
+
+
+def _notam_json(path: Path, *, source: str, processes: int | None = None) -> list[bytes]:
+    """The item JSON lines of a NOTAM file, in UTF-8.
+
+    A large file is cut into runs of whole NOTAMs (`cut_notam_file`), one per process (by
+    default one per core, at most NOTAM_PROCESSES_MAX); this process parses the first while
+    a process pool parses the others. When a part fails, the whole file is parsed again here,
+    so the error names the NOTAM by its place in the file, as one process names it.
+    """
+    from monitor.notam import cut_notam_file
+
+    data = _read(path)
+    if processes is None:
+        processes = min(_cores(), NOTAM_PROCESSES_MAX)
+    parts = (cut_notam_file(data, processes)
+             if processes > 1 and len(data) >= NOTAM_PROCESSES_AT else [data])
+    if len(parts) < 2:
+        return _notam_part_json(data, source)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from monitor.errors import ParseError
+
+    del data  # the parts hold it
+    first, rest = parts[0], parts[1:]
+    try:
+        with ProcessPoolExecutor(max_workers=len(rest)) as pool:
+            others = [pool.submit(_notam_part_json, part, source) for part in rest]
+            pieces = _notam_part_json(first, source)
+            for other in others:
+                pieces += other.result()
+        return pieces
+    except (ParseError, BrokenProcessPool, OSError):  # a NOTAM unread, or no worker to be had
+        return _notam_part_json(b"".join(parts), source)
+
+
+def _notam_part_json(data: bytes, source: str) -> list[bytes]:
+    """The item JSON lines, in UTF-8, of a file of NOTAMs (or a run of whole NOTAMs of one)."""
+    return list(_utf8_pieces(_notam_items(_text(data), source=source)))
+
+
+def _notam_items(text: str, *, source: str) -> Iterator[Any]:
+    """The items of a file of NOTAMs, with their derived fields as a NOTAM source's are."""
+    from monitor.countries import derived
+    from monitor.notam import iter_notam_items
+
+    return map(derived, iter_notam_items(text, source=source))
+
+
+def _cores() -> int:
+    """The CPU cores this process may run on."""
+    import os
+
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def _json_pieces(items: Iterable[Any]) -> Iterator[str]:
+    """Item JSON lines joined into pieces of `_PIECE` lines (no single copy of all the text).
+
+    The items of a piece are taken first, then written: one stage at a time is faster.
+    """
+    taken = iter(items)
+    while batch := list(itertools.islice(taken, _PIECE)):
+        lines = [item.to_json_line() for item in batch]
+        lines.append("")
+        yield "\n".join(lines)
+
+
+def _utf8_pieces(items: Iterable[Any]) -> Iterator[bytes]:
+    # Encoded piece by piece: text with one "…" takes 2 bytes a character, its UTF-8 about 1.
+    for piece in _json_pieces(items):
+        yield piece.encode("utf-8", "surrogatepass")
+
+
+def _utf8_buffer(out: TextIO) -> BinaryIO | None:
+    """The binary stream under `out` when `out` writes UTF-8 (and "\n" as it is)."""
+    import codecs
+    import os
+
+    try:
+        utf8 = codecs.lookup(out.encoding).name == "utf-8"
+    except (AttributeError, LookupError, TypeError):
+        return None
+    buffer = getattr(out, "buffer", None)
+    return buffer if utf8 and os.linesep == "\n" else None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise MonitorError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _option_value(text: str, wants_list: bool) -> Any:
+    """`--set countries=VE,CO` -> a list; JSON literals (numbers, true, ["a"]) as JSON."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = text
+    if wants_list and not isinstance(value, list):
+        return [v.strip() for v in str(value).split(",") if v.strip()]
+    return value
