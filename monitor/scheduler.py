@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from collections.abc import Callable
@@ -28,6 +29,7 @@ def run_forever(*, jobs: dict[str, tuple[timedelta, timedelta]],
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
+    _log_through_ours()
     stop = stop or threading.Event()
     workers = max(2, min(8, len(jobs) + 1))
     scheduler = BackgroundScheduler(timezone=UTC,
@@ -65,3 +67,20 @@ def run_forever(*, jobs: dict[str, tuple[timedelta, timedelta]],
         # Let running source jobs finish their transaction; nothing new starts.
         scheduler.shutdown(wait=True)
         log.info("monitor.stopped")
+
+
+class _SchedulerLog(logging.Handler):
+    """APScheduler's own warnings (a run missed because every worker was busy, a job that
+    raised) as JSON lines of the operator's stream, not bare text on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "error" if record.levelno >= logging.ERROR else "warning"
+        log.log("scheduler", level, message=record.getMessage())
+
+
+def _log_through_ours() -> None:
+    logger = logging.getLogger("apscheduler")
+    if not any(isinstance(h, _SchedulerLog) for h in logger.handlers):
+        handler = _SchedulerLog(level=logging.WARNING)
+        logger.addHandler(handler)
+        logger.propagate = False

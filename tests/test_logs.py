@@ -107,3 +107,20 @@ def test_a_database_url_hides_only_its_password() -> None:
     url = "postgresql+psycopg://monitor:dbpass99@db.internal:5432/pytest-42/monitor2025"
     assert url_password(url) == {"dbpass99"}
     assert url_password("sqlite:////var/lib/monitor-2025/monitor.db") == set()
+
+
+def test_the_schedulers_own_warnings_are_json_lines_of_the_same_stream(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from monitor import scheduler
+
+    scheduler._log_through_ours()
+    logging.getLogger("apscheduler.executors.default").warning(
+        'Run time of job "faa-prn" was missed by %s', "0:00:13")
+    logging.getLogger("apscheduler.scheduler").info("Added job")   # below warning: quiet
+    out, err = capsys.readouterr()
+    [record] = [json.loads(line) for line in out.splitlines()]
+    assert record["event"] == "scheduler" and record["level"] == "warning"
+    assert record["message"] == 'Run time of job "faa-prn" was missed by 0:00:13'
+    assert err == ""
