@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from monitor.logs import log
-from monitor.records import NewAlert
+from monitor.records import AlertCategory, NewAlert
 from monitor.runtime import Runtime
 from monitor.types import Severity
 
@@ -16,7 +16,7 @@ from monitor.types import Severity
 def health_alert(rt: Runtime, source: str, state: str, severity: Severity, message: str,
                   *, all_clear: bool = False, **data: object) -> NewAlert:
     return NewAlert(
-        category="health", source=source, change=state, severity=severity,
+        category=AlertCategory.HEALTH, source=source, change=state, severity=severity,
         title=f"[{severity.name}] health {source}: {message.split(':')[0]}"[:200],
         data={"message": message, "source": source, "state": state, **data},
         channels=rt.channels_for(rt.config.monitor.ops_channels),

@@ -14,7 +14,7 @@ from monitor.diff import Known, confirm, diff
 from monitor.errors import Failure, FetchError, failure_of
 from monitor.health import health_alert_due
 from monitor.logs import log
-from monitor.records import RunRecord
+from monitor.records import RunRecord, RunStatus
 from monitor.runtime import Runtime
 from monitor.sources.base import Fetched
 from monitor.types import ChangeKind, Severity
@@ -23,7 +23,7 @@ from monitor.types import ChangeKind, Severity
 @dataclass(frozen=True)
 class RunOutcome:
     source: str
-    status: str
+    status: RunStatus
     error: str | None = None
     alerts: int = 0
 
@@ -125,27 +125,28 @@ def _record(rt: Runtime, attempt: Attempt,
 
 def _not_due(name: str, next_due: datetime | None, *, resting: bool) -> RunOutcome:
     """Run lately (by this or another process), or resting after failures: not yet."""
-    status = "backoff" if resting else "not_due"
+    status = RunStatus.BACKOFF if resting else RunStatus.NOT_DUE
     log.log("source.run", "debug", source=name, status=status,
             next_attempt=next_due.isoformat() if next_due else None)
     return RunOutcome(name, status)
 
 
 def _skipped(name: str) -> RunOutcome:
-    log.info("source.run", source=name, status="skipped",
+    log.info("source.run", source=name, status=RunStatus.SKIPPED,
              reason="another process is running this source")
-    return RunOutcome(name, "skipped")
+    return RunOutcome(name, RunStatus.SKIPPED)
 
 
 def _finish(record: RunRecord) -> RunOutcome:
     """The log lines of a committed run: its alerts, then the canonical `source.run`."""
     log_alerts(record.alerts)
     created = sum(a.merge_into is None for a in record.alerts)
-    if record.status == "failed":
-        log.error("source.run", source=record.source, status="failed", error=record.error,
+    if record.status == RunStatus.FAILED:
+        log.error("source.run", source=record.source, status=RunStatus.FAILED, error=record.error,
                   items=0, new=0, updated=0, withdrawn=0, alerts=created,
                   duration_ms=record.duration_ms)
-        return RunOutcome(record.source, "failed", error=record.error, alerts=created)
+        return RunOutcome(record.source, RunStatus.FAILED, error=record.error,
+                          alerts=created)
     log.info("source.run", source=record.source, status=record.status, items=record.items,
              new=record.new, updated=record.updated, withdrawn=record.withdrawn,
              alerts=created, duration_ms=record.duration_ms)
@@ -158,7 +159,7 @@ def _success_record(rt: Runtime, kind: str, attempt: Attempt, fetched: Fetched,
     now = rt.clock()
     settings = rt.config.monitor
     record = RunRecord(source=name, kind=kind, started_at=started, finished_at=now,
-                       status="not_modified" if attempt.reobserved else "ok",
+                       status=RunStatus.NOT_MODIFIED if attempt.reobserved else RunStatus.OK,
                        bytes=fetched.size, state_exists=state.exists)
     record.state = {"last_attempt_at": started, "last_success_at": now,
                     "consecutive_failures": 0, "last_error": None,
@@ -220,12 +221,12 @@ def _failure_record(rt: Runtime, kind: str, attempt: Attempt, exc: Exception) ->
     error = log.redact(error)
     failures = state.consecutive_failures + 1
     record = RunRecord(source=name, kind=kind, started_at=started, finished_at=now,
-                       status="failed", error=error, bytes=fetched.size if fetched else 0,
+                       status=RunStatus.FAILED, error=error, bytes=fetched.size if fetched else 0,
                        state_exists=state.exists)
     retry_after = exc.retry_after if isinstance(exc, FetchError) else None
     record.state = {"last_attempt_at": started, "last_failure_at": now,
                     "consecutive_failures": failures, "last_error": error,
-                    "last_status": "failed",
+                    "last_status": RunStatus.FAILED,
                     "next_due_at": now + backoff_delay(failures, rt.config.sources[name].every,
                                                        retry_after)}
     if fetched is not None and fetched.pages:

@@ -9,10 +9,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from monitor.diff import Diff
 from monitor.types import Item, Severity
+
+
+class RunStatus(StrEnum):
+    """How a source run ended (`source.run`'s `status`), or why it did not happen."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"   # a 304, or a new body around the same watched region
+    FAILED = "failed"
+    SKIPPED = "skipped"             # another process holds the source's lease
+    NOT_DUE = "not_due"             # run lately, by this process or another
+    BACKOFF = "backoff"             # resting after failures
+
+
+class AlertCategory(StrEnum):
+    ITEM = "item"          # a change of an item, a suspension or bookings
+    SUMMARY = "summary"    # the current situation on a source's first run
+    HEALTH = "health"      # a source failing, stale or recovered (to the ops channels)
+    TEST = "test"          # `monitor notify-test`
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"    # claimed by a sweeper, under its lease
+    SENT = "sent"
+    FAILED = "failed"      # given up after `delivery_attempts`
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +89,7 @@ class RunRecord:
     kind: str
     started_at: datetime
     finished_at: datetime
-    status: str                      # ok | not_modified | failed
+    status: RunStatus
     error: str | None = None
     items: int = 0
     new: int = 0

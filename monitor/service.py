@@ -40,6 +40,7 @@ def once(config: Config, names: list[str]) -> int:
     """Run the named (default: all enabled) sources once, deliver what is due. Exit code."""
     from monitor.outbox import sweep
     from monitor.pipeline import run_many
+    from monitor.records import RunStatus
 
     unknown = [n for n in names if n not in config.sources]
     if unknown:
@@ -55,7 +56,7 @@ def once(config: Config, names: list[str]) -> int:
             else:
                 log.warning("source.skipped", source=name, reason="disabled")
         outcomes = run_many(rt, runnable, workers=ONCE_WORKERS)
-        failed = sum(o.status == "failed" for o in outcomes)
+        failed = sum(o.status == RunStatus.FAILED for o in outcomes)
         sweep(rt)
         write_feeds(config)
         return 1 if failed else 0

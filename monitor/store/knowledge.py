@@ -26,6 +26,7 @@ from monitor.decide import (
     Wants,
 )
 from monitor.models import AlertRow, DeliveryRow, ItemRow
+from monitor.records import AlertCategory, DeliveryStatus
 from monitor.types import Item, ItemKind, Severity, item_from_json
 
 _CHUNK = 500  # keys per IN (...) list
@@ -63,12 +64,12 @@ def _told(s: Session, keys: Sequence[str]) -> dict[str, frozenset[str]]:
     told: dict[str, set[str]] = {}
     for chunk in _chunks(keys):
         for key, watchlist in s.execute(select(AlertRow.item_key, AlertRow.watchlist).where(
-                AlertRow.item_key.in_(chunk), AlertRow.category == "item",
+                AlertRow.item_key.in_(chunk), AlertRow.category == AlertCategory.ITEM,
                 AlertRow.all_clear.is_(False), AlertRow.watchlist.is_not(None)).distinct()):
             told.setdefault(key, set()).add(watchlist)
     wanted = set(keys)
     for watchlist, data in s.execute(select(AlertRow.watchlist, AlertRow.data).where(
-            AlertRow.watchlist.is_not(None), or_(AlertRow.category == "summary",
+            AlertRow.watchlist.is_not(None), or_(AlertRow.category == AlertCategory.SUMMARY,
                                                  AlertRow.item_key.like("% suspension")))):
         parsed = json.loads(data)
         listed = {e["item"]["key"] for e in parsed.get("items", [])}
@@ -91,13 +92,13 @@ def _prior(s: Session, keys: Sequence[str],
            now: datetime) -> dict[tuple[str, str], tuple[PriorAlert, ...]]:
     since = now - max(TWIN_WINDOW, SUSPENSION_MEMORY)
     waiting = exists().where(DeliveryRow.alert_id == AlertRow.id,
-                             DeliveryRow.status == "pending")
+                             DeliveryRow.status == DeliveryStatus.PENDING)
     found: dict[tuple[str, str], list[PriorAlert]] = {}
     for chunk in _chunks(keys):
         for row in s.execute(select(
                 AlertRow.id, AlertRow.watchlist, AlertRow.item_key, AlertRow.change,
                 AlertRow.source, AlertRow.created_at, waiting.label("waiting")).where(
-                AlertRow.item_key.in_(chunk), AlertRow.category == "item",
+                AlertRow.item_key.in_(chunk), AlertRow.category == AlertCategory.ITEM,
                 AlertRow.watchlist.is_not(None), AlertRow.created_at >= since)
                 .order_by(AlertRow.id.desc())):
             found.setdefault((row.watchlist, row.item_key), []).append(PriorAlert(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from monitor.models import AlertRow, DeliveryRow
-from monitor.records import Claimed
+from monitor.records import Claimed, DeliveryStatus
 from monitor.store.base import StoreBase
 from monitor.types import Severity
 
@@ -20,13 +20,14 @@ class Outbox(StoreBase):
                   limit: int = 100) -> list[Claimed]:
         """Atomically move due pending deliveries to `sending` under a lease we own."""
         due = select(DeliveryRow.id).where(
-            DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= now
+            DeliveryRow.status == DeliveryStatus.PENDING, DeliveryRow.next_attempt_at <= now
         ).order_by(DeliveryRow.id).limit(limit)
         with self._session.begin() as s:
             # One UPDATE with the status re-checked: two sweepers never claim the same row.
             claimed = s.execute(update(DeliveryRow).where(
-                DeliveryRow.id.in_(due.scalar_subquery()), DeliveryRow.status == "pending")
-                .values(status="sending", lease_until=now + lease, claimed_by=owner,
+                DeliveryRow.id.in_(due.scalar_subquery()),
+                DeliveryRow.status == DeliveryStatus.PENDING)
+                .values(status=DeliveryStatus.SENDING, lease_until=now + lease, claimed_by=owner,
                 ).returning(DeliveryRow.id)).scalars().all()
         if not claimed:
             return []
@@ -42,7 +43,7 @@ class Outbox(StoreBase):
         with self._session.begin() as s:
             s.execute(update(DeliveryRow).where(DeliveryRow.id.in_(ids),
                                                 DeliveryRow.claimed_by == owner)
-                      .values(status="sent", sent_at=now, lease_until=None,
+                      .values(status=DeliveryStatus.SENT, sent_at=now, lease_until=None,
                               attempts=DeliveryRow.attempts + 1, last_error=None))
 
     def mark_failed(self, ids: Sequence[int], now: datetime, owner: str, *, error: str,
@@ -51,9 +52,9 @@ class Outbox(StoreBase):
         values: dict[str, Any] = {"attempts": DeliveryRow.attempts + 1, "last_error": error,
                                   "lease_until": None}
         if retry_at is None:
-            values["status"] = "failed"
+            values["status"] = DeliveryStatus.FAILED
         else:
-            values.update(status="pending", next_attempt_at=retry_at)
+            values.update(status=DeliveryStatus.PENDING, next_attempt_at=retry_at)
         with self._session.begin() as s:
             s.execute(update(DeliveryRow).where(DeliveryRow.id.in_(ids),
                                                 DeliveryRow.claimed_by == owner).values(**values))
@@ -62,6 +63,6 @@ class Outbox(StoreBase):
         """Deliveries whose sender died mid-send go back to pending (at-least-once)."""
         with self._session.begin() as s:
             result = s.execute(update(DeliveryRow).where(
-                DeliveryRow.status == "sending", DeliveryRow.lease_until < now)
-                .values(status="pending", lease_until=None, claimed_by=None))
+                DeliveryRow.status == DeliveryStatus.SENDING, DeliveryRow.lease_until < now)
+                .values(status=DeliveryStatus.PENDING, lease_until=None, claimed_by=None))
             return result.rowcount or 0  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select, update
 
 from monitor.models import AlertRow, DeliveryRow, ItemRow, Lease, RawBody, Run
+from monitor.records import AlertCategory, DeliveryStatus
 from monitor.store.base import StoreBase
 
 
@@ -18,12 +19,12 @@ class Retention(StoreBase):
         counts: dict[str, int] = {}
         with self._session.begin() as s:
             counts["deliveries"] = s.execute(delete(DeliveryRow).where(
-                DeliveryRow.status.in_(("sent", "failed")),
+                DeliveryRow.status.in_((DeliveryStatus.SENT, DeliveryStatus.FAILED)),
                 DeliveryRow.created_at < before)).rowcount or 0
             unfinished = select(DeliveryRow.alert_id)
             active = select(ItemRow.key).where(ItemRow.active.is_(True))
             counts["alerts"] = s.execute(delete(AlertRow).where(
-                AlertRow.created_at < before, AlertRow.category != "summary",
+                AlertRow.created_at < before, AlertRow.category != AlertCategory.SUMMARY,
                 AlertRow.id.not_in(unfinished),
                 or_(AlertRow.item_key.is_(None), AlertRow.item_key.not_in(active)))).rowcount or 0
             # The newest body of each part stays however old (a new process falls back on

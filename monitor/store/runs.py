@@ -27,7 +27,7 @@ from monitor.models import (
     Run,
     SourceState,
 )
-from monitor.records import NewAlert, RunRecord
+from monitor.records import DeliveryStatus, NewAlert, RunRecord
 from monitor.store.base import StoreBase
 from monitor.store.knowledge import load_knowledge
 from monitor.store.leases import lease_name, lock_writer
@@ -183,8 +183,8 @@ def _insert_alert(s: Session, alert: NewAlert, *, run_id: int | None, change_id:
     s.add(row)
     s.flush()
     for channel in alert.channels:
-        s.add(DeliveryRow(alert_id=row.id, channel=channel, status="pending", attempts=0,
-                          next_attempt_at=alert.deliver_at or now, created_at=now))
+        s.add(DeliveryRow(alert_id=row.id, channel=channel, status=DeliveryStatus.PENDING,
+                          attempts=0, next_attempt_at=alert.deliver_at or now, created_at=now))
     return row.id
 
 
