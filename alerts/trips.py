@@ -134,8 +134,13 @@ def assess(bookings: Iterable[Booking], items: Iterable[Item],
 
 def ranked(risks: Iterable[TripRisk]) -> list[TripRisk]:
     """Highest severity first, then the earliest trip; bookings at no risk last."""
-    return sorted(risks, key=lambda r: (-int(r.severity) if r.severity is not None else 1,
-                                        r.booking.date, r.booking.ref, r.booking.flight))
+    return sorted(risks, key=risk_order)
+
+
+def risk_order(risk: TripRisk) -> tuple[int, date, str, str]:
+    severity = risk.severity
+    return (-int(severity) if severity is not None else 1, risk.booking.date,
+            risk.booking.ref, risk.booking.flight)
 
 
 def by_cause(risks: Iterable[TripRisk]) -> dict[str, CauseHits]:

@@ -47,15 +47,12 @@ class Booking:
     destination: str
     origin_icao: str
     destination_icao: str
+    route: str = ""              # "LIS-CCS": IATA codes where the airports have them
     origin_tz: str = ""          # the origin's time zone, for "is it still ahead"
 
     @property
     def airline(self) -> str:
         return self.flight[:2]
-
-    @property
-    def route(self) -> str:
-        return f"{self.origin}-{self.destination}"
 
     @property
     def flight_key(self) -> str:
@@ -169,7 +166,9 @@ def _booking(cells: dict[str, str], line: int) -> Booking:
         raise BookingsError(line, "destination: the same airport as origin")
     return Booking(ref=ref, flight=number, date=day, origin=values["origin"].upper(),
                    destination=values["destination"].upper(), origin_icao=origin.icao,
-                   destination_icao=destination.icao, origin_tz=origin.tz)
+                   destination_icao=destination.icao,
+                   route=f"{origin.iata or origin.icao}-{destination.iata or destination.icao}",
+                   origin_tz=origin.tz)
 
 
 def _local_today(now: datetime, tz: str) -> date:

@@ -142,6 +142,25 @@ def route_(ctx: click.Context, route_text: str, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--watchlist", default=None, help="only this watchlist's bookings")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
+@click.pass_context
+def trips(ctx: click.Context, watchlist: str | None, as_json: bool) -> None:
+    """Every upcoming booking with its risk and reasons, highest severity first."""
+    from monitor import reports
+    from monitor.trip_risks import trips as trip_rows
+
+    rows, unreliable = trip_rows(_config(ctx), watchlist)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        if unreliable:
+            click.echo(reports.not_full_picture(unreliable), err=True)
+    else:
+        reports.print_trips(rows, unreliable)
+
+
+@cli.command()
 @click.argument("watchlist")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="write to FILE instead of standard output")

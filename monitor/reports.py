@@ -89,6 +89,31 @@ def print_route(route: str, rows: list[dict[str, Any]], unreliable: list[str], *
     _caveat(console, unreliable)
 
 
+def print_trips(rows: list[dict[str, Any]], unreliable: list[str]) -> None:
+    """`monitor trips`: one line per upcoming booking, highest risk first."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not rows:
+        console.print("no upcoming bookings")
+        _caveat(console, unreliable)
+        return
+    at_risk = sum(r["severity"] is not None for r in rows)
+    table = Table(title=f"Upcoming bookings: {at_risk} of {len(rows)} at risk")
+    several = len({r["watchlist"] for r in rows}) > 1
+    for col in ("risk", "ref", "flight", "date", "route", "why",
+                *(("watchlist",) if several else ())):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        risk = r["severity"].upper() if r["severity"] else "-"
+        table.add_row(risk, r["ref"], r["flight"], r["date"],
+                      f"{r['origin']}-{r['destination']}", "; ".join(r["reasons"]) or "-",
+                      *((r["watchlist"],) if several else ()))
+    console.print(table)
+    _caveat(console, unreliable)
+
+
 def print_config(config: Config) -> None:
     lines = [f"{config.path}: ok",
              f"database: {_redact_url(config.database_url)}",
@@ -108,7 +133,8 @@ def print_config(config: Config) -> None:
                  f"firs {', '.join(w.firs)}" if w.firs else "",
                  f"airports {', '.join(w.airports)}" if w.airports else "",
                  f"countries {', '.join(w.countries)}" if w.countries else "",
-                 f"keywords {', '.join(w.keywords)}" if w.keywords else ""]
+                 f"keywords {', '.join(w.keywords)}" if w.keywords else "",
+                 f"bookings {w.bookings}" if w.bookings else ""]
         lines.append(f"  {w.name}: min {w.min_severity.label}; "
                      + "; ".join(p for p in parts if p)
                      + f"; channels {', '.join(w.channels) or '-'}")

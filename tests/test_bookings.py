@@ -22,9 +22,9 @@ def test_rows_are_read_with_flight_numbers_and_airports_normalised() -> None:
                                              "XYZ9,tp0174,2026-01-12,SVMI,LPPT\n")
     assert first == Booking(ref="ABC123", flight="TP173", date=date(2026, 1, 10), origin="LIS",
                             destination="CCS", origin_icao="LPPT", destination_icao="SVMI",
-                            origin_tz="Europe/Lisbon")
-    assert (second.flight, second.origin_icao, second.destination_icao) == (
-        "TP174", "SVMI", "LPPT")
+                            route="LIS-CCS", origin_tz="Europe/Lisbon")
+    assert (second.flight, second.origin_icao, second.destination_icao, second.route) == (
+        "TP174", "SVMI", "LPPT", "CCS-LIS")
     assert (first.airline, first.route, first.flight_key, first.ident) == (
         "TP", "LIS-CCS", "TP173 2026-01-10", "ABC123 TP173 2026-01-10")
 
