@@ -25,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from monitor.durations import parse_duration
-from monitor.errors import UsageError
+from monitor.errors import MonitorError, UsageError
 from monitor.web.board import SEVERITIES, safe_link, validity
 from monitor.web.snapshot import Reader
 
@@ -96,6 +96,16 @@ def create_app(reader: Reader, *, token: str = "", banner: str = "") -> Any:
             return _json({"error": str(exc)}, 400)
         return _json(rows)
 
+    async def api_trips(request: Request) -> Response:
+        watchlist = request.query_params.get("watchlist") or None
+        try:
+            rows, unreliable = await run_in_threadpool(reader.trips, watchlist)
+        except MonitorError as exc:
+            return _json({"error": str(exc)}, 400)
+        # `monitor trips --json`'s objects; its caveat travels in a header, as for routes.
+        headers = {"x-not-full-picture": ", ".join(unreliable)} if unreliable else {}
+        return _json(rows, headers=headers)
+
     async def feed(request: Request) -> Response:
         name = request.path_params["watchlist"]
         if name not in reader.config.watchlists:
@@ -109,6 +119,7 @@ def create_app(reader: Reader, *, token: str = "", banner: str = "") -> Any:
         Route("/api/status", api_status, methods=["GET"]),
         Route("/api/route", api_route, methods=["GET"]),
         Route("/api/alerts", api_alerts, methods=["GET"]),
+        Route("/api/trips", api_trips, methods=["GET"]),
         Route("/feeds/{watchlist}.atom", feed, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]

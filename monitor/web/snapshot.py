@@ -49,6 +49,8 @@ class Board:
     alerts_since: str
     channels: list[dict[str, Any]]
     map: dict[str, Any] = field(default_factory=dict)
+    trips: list[dict[str, Any]] | None = None   # `monitor trips` rows; None: no bookings
+    trips_error: str | None = None              # a bookings file that cannot be read now
 
 
 @dataclass
@@ -78,6 +80,11 @@ class Reader:
     def feed(self, watchlist: str) -> bytes:
         return service.feed(self.config, watchlist, now=self.clock())
 
+    def trips(self, watchlist: str | None) -> tuple[list[dict[str, Any]], list[str]]:
+        from monitor.trip_risks import trips
+
+        return trips(self.config, watchlist, self.clock())
+
     def board(self, watchlist: str | None, *, alerts_window: timedelta | None = None) -> Board:
         now = self.clock()
         window = alerts_window or self.alerts_window
@@ -94,6 +101,7 @@ class Reader:
             route_rows = {line.label: service.route(self.config, line.label, now)[0]
                           for line in self.geography.routes.get(watchlist, [])}
             hazards = watchlist_hazards(known[watchlist]["keys"], route_rows, mine)
+        trips, trips_error = self._trips_of(watchlist)
         return Board(
             now=iso(now) or "", watchlist=watchlist, watchlists=status["watchlists"],
             hazards=hazards, sources=status["sources"],
@@ -103,7 +111,19 @@ class Reader:
             alerts_since=iso(now - window) or "",
             channels=[{"name": c.name, "format": c.format, "enabled": c.enabled}
                       for c in self.config.channels.values()],
-            map=self.map_for(watchlist, hazards))
+            map=self.map_for(watchlist, hazards), trips=trips, trips_error=trips_error)
+
+    def _trips_of(self, watchlist: str | None) -> tuple[list[dict[str, Any]] | None, str | None]:
+        """The watchlist's upcoming bookings with their risk, when it has a bookings file."""
+        from monitor.errors import MonitorError
+
+        wanted = self.config.watchlists.get(watchlist or "")
+        if wanted is None or not wanted.bookings:
+            return None, None
+        try:
+            return self.trips(watchlist)[0], None
+        except MonitorError as exc:  # the file turned bad: the rest of the board still shows
+            return [], str(exc)
 
     def map_for(self, watchlist: str | None, hazards: list[Hazard]) -> dict[str, Any]:
         geo = self.geography
