@@ -27,7 +27,7 @@ from typing import Any
 from alerts.airports import UnknownAirport, resolve_airport
 from alerts.routes import RouteProfile, route_reasons
 from monitor.bookings import Booking
-from monitor.notice_dates import covers
+from monitor.notice_dates import Validity, covers
 from monitor.types import Item, ItemKind, Severity
 
 HAZARD_KINDS = frozenset({ItemKind.NOTAM, ItemKind.RESTRICTION, ItemKind.BULLETIN})
@@ -184,6 +184,15 @@ def suspension_cause(booking: Booking) -> str:
 # -- the rules ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _OnRoute:
+    """A hazard on a route: the days it is valid (by UTC day, as `covers` compares) and the
+    hit it makes for any booking on one of them."""
+
+    validity: Validity
+    hit: Hit
+
+
 class _Known:
     """The items by what the rules look them up by."""
 
@@ -191,6 +200,7 @@ class _Known:
         self.flights: dict[str, list[Item]] = {}
         self.notices: dict[str, list[Item]] = {}
         self.hazards: dict[str, list[Item]] = {}
+        self._on_route: dict[str, list[_OnRoute]] = {}
         for item in items:
             if item.kind == ItemKind.FLIGHT:
                 self.flights.setdefault(item.key, []).append(item)
@@ -202,6 +212,27 @@ class _Known:
                         self.notices.setdefault(airline, []).append(item)
             elif item.kind in HAZARD_KINDS and item.severity >= min_severity:
                 self.hazards.setdefault(item.key, []).append(item)
+
+    def on_route(self, profile: RouteProfile) -> list[_OnRoute]:
+        """The hazards affecting a route, found once per route: many bookings fly the same
+        few routes, and only the validity is left to check per booking."""
+        found = self._on_route.get(profile.label)
+        if found is None:
+            found = []
+            for reports in self.hazards.values():
+                item = max(reports, key=lambda i: int(i.severity))
+                reasons = route_reasons(profile, item)
+                if not reasons:
+                    continue
+                end = None if item.valid_to_estimated else item.valid_to
+                found.append(_OnRoute(
+                    Validity(first_day=item.valid_from.date() if item.valid_from else None,
+                             last_day=end.date() if end else None),
+                    Hit(cause=item.key, label=item.key, severity=item.severity,
+                        reason=f"{'; '.join(reasons)} ({_valid(item)})", items=(item.key,),
+                        sources=_sources(reports), url=item.url)))
+            self._on_route[profile.label] = found
+        return found
 
     def stands(self, suspension: Suspension) -> bool:
         """A suspension stands while one of its flights is still reported cancelled."""
@@ -259,19 +290,8 @@ def _hazard_hits(booking: Booking, known: _Known,
                  profile: RouteProfile | None) -> Iterable[Hit]:
     if profile is None:
         return []
-    hits = []
-    for key, reports in known.hazards.items():
-        item = max(reports, key=lambda i: int(i.severity))
-        end = None if item.valid_to_estimated else item.valid_to
-        if not covers(item.valid_from, end, booking.date):
-            continue
-        reasons = route_reasons(profile, item)
-        if not reasons:
-            continue
-        hits.append(Hit(cause=key, label=key, severity=item.severity,
-                        reason=f"{'; '.join(reasons)} ({_valid(item)})", items=(key,),
-                        sources=_sources(reports), url=item.url))
-    return hits
+    return [hazard.hit for hazard in known.on_route(profile)
+            if hazard.validity.covers(booking.date)]
 
 
 def _names_trip(notice: Item, booking: Booking) -> bool:

@@ -147,10 +147,9 @@ def route_(ctx: click.Context, route_text: str, as_json: bool) -> None:
 @click.pass_context
 def trips(ctx: click.Context, watchlist: str | None, as_json: bool) -> None:
     """Every upcoming booking with its risk and reasons, highest severity first."""
-    from monitor import reports
-    from monitor.trip_risks import trips as trip_rows
+    from monitor import reports, service
 
-    rows, unreliable = trip_rows(_config(ctx), watchlist)
+    rows, unreliable = service.trips(_config(ctx), watchlist)
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))

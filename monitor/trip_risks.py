@@ -18,7 +18,7 @@ def trips(config: Config, watchlist: str | None = None,
     from alerts.trips import assess, risk_order, suspension_of
     from monitor.bookings import upcoming
     from monitor.decide import SUSPENSION_MEMORY
-    from monitor.service import open_store
+    from monitor.opening import open_store
 
     now = now or datetime.now(UTC)
     names = _watchlists(config, watchlist)

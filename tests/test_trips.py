@@ -266,3 +266,28 @@ def test_a_bookings_only_watchlist_gets_no_item_alerts_and_wants_the_trip_facts(
     needs = wants([run(Change(ChangeKind.NEW, kicz()))], WATCHES, TRIPS)
     assert needs.trip_watchlists == {"desk"} and "TP173 2025-12-10" in needs.trip_flights
     assert needs.trip_severity == Severity.ADVISORY and needs.anything
+
+
+def test_a_booking_alert_renders_a_line_per_booking_alone_and_in_a_digest() -> None:
+    from alerts.render import AlertView, render, render_digest
+
+    [alert] = [a for a in booking_alerts(decide(
+        [run(Change(ChangeKind.NEW, notice(until=None)))], Knowledge(), WATCHES, DESKS,
+        now=NOW, trips=TRIPS)) if a.item_key == "TP LIS-CCS suspension (bookings)"]
+    view = AlertView(alert.category, alert.change, alert.severity, alert.title,
+                     alert.watchlist, alert.source, alert.data)
+    title, body = render(view, "text")
+    assert title == "[WARNING] 2 bookings affected: TP LIS-CCS suspension"
+    assert body.splitlines() == [
+        "TP LIS-CCS suspension", "Watchlist: desk", "Change: new",
+        "EARLY1 TP173 2025-12-10: TP: Suspension of flights to Caracas (until 31 Dec)",
+        "LATE22 TP173 2026-01-15: TP: Suspension of flights to Caracas (until 31 Dec)",
+        "Source: tap-page", "Link: https://www.flytap.com/avisos"]
+    _, html = render(view, "html")
+    assert "<li><b>EARLY1 TP173 2025-12-10:</b> TP: Suspension" in html
+    other = AlertView("item", "new", Severity.WARNING, "[WARNING] KICZ A0012/25: Advisory",
+                      "desk", "faa-prn", {"item": kicz().to_json(), "reasons": ["FIR SVZM"]})
+    digest_title, digest = render_digest([view, other], "desk", "markdown")
+    assert digest_title == "[WARNING] 2 changes for desk"
+    assert "**\\[WARNING\\] 2 bookings affected: TP LIS-CCS suspension**" in digest
+    assert "- LATE22 TP173 2026-01-15: TP: Suspension" in digest

@@ -258,3 +258,35 @@ airline = "TP"
     assert table.returncode == 0, table.stderr
     assert "1 of 2 at risk" in table.stdout and "FAR1" in table.stdout
     assert "PAST3" not in table.stdout and "Planted" not in table.stdout + once.stdout
+
+
+def test_a_changed_bookings_file_is_read_again_and_a_bad_one_keeps_the_last_good_reading(
+        tap_desk, capsys) -> None:  # type: ignore[no-untyped-def]
+    rt, _, hook = tap_desk
+    read_at(rt, "tap-page", datetime(2025, 11, 22, 10, 0, tzinfo=UTC))
+    [first] = hook.messages
+    assert listed(first) == ["EARLY1 TP173 2025-12-10"]
+    hook.clear()
+    bookings = rt.config.path.parent / "bookings.csv"
+
+    # A booking added while the monitor runs: told with the next run, though the page is
+    # unchanged (an update of the same cause, naming both).
+    with bookings.open("a", encoding="utf-8") as csv:
+        csv.write("NEW999,Someone Planted-Surname,TP173,2025-12-20,LIS,CCS\n")
+    read_at(rt, "tap-page", datetime(2025, 11, 22, 11, 0, tzinfo=UTC))
+    [added] = hook.messages
+    assert added["title"] == "[WARNING] 2 bookings affected: TP LIS-CCS suspension (updated)"
+    assert "NEW999 TP173 2025-12-20: TP: Suspension" in added["message"]
+    hook.clear()
+    capsys.readouterr()
+
+    # The file turns bad: logged once with its line, the last good reading stays in use.
+    bookings.write_text(BOOKINGS + "BAD1,x,TP173,soon,LIS,CCS\n", encoding="utf-8")
+    for hour in (12, 13):
+        read_at(rt, "tap-page", datetime(2025, 11, 22, hour, 0, tzinfo=UTC))
+    logs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    [invalid] = [line for line in logs if line["event"] == "bookings.invalid"]
+    assert invalid["error"] == "line 5: date: 'soon' is not a date (YYYY-MM-DD)"
+    assert invalid["watchlist"] == "trips-desk" and invalid["kept"] == 4
+    assert hook.messages == []
+    assert [len(t.bookings) for t in rt.bookings.current().values()] == [4]

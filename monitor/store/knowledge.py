@@ -165,7 +165,7 @@ def _suspensions(s: Session, now: datetime) -> tuple[Suspension, ...]:
     """Suspension alerts of the last SUSPENSION_MEMORY, the latest word on each."""
     latest: dict[str, Suspension] = {}
     for key, data in s.execute(select(AlertRow.item_key, AlertRow.data).where(
-            AlertRow.category == "item", AlertRow.item_key.like("% suspension"),
+            AlertRow.category == AlertCategory.ITEM, AlertRow.item_key.like("% suspension"),
             AlertRow.created_at >= now - SUSPENSION_MEMORY).order_by(AlertRow.id)):
         found = suspension_of(key, json.loads(data))
         if found is not None:

@@ -81,9 +81,7 @@ class Reader:
         return service.feed(self.config, watchlist, now=self.clock())
 
     def trips(self, watchlist: str | None) -> tuple[list[dict[str, Any]], list[str]]:
-        from monitor.trip_risks import trips
-
-        return trips(self.config, watchlist, self.clock())
+        return service.trips(self.config, watchlist, self.clock())
 
     def board(self, watchlist: str | None, *, alerts_window: timedelta | None = None) -> Board:
         now = self.clock()
