@@ -10,7 +10,7 @@ hazard from two sources of one run one alert, and one summary per watchlist on a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -556,6 +556,11 @@ def _bookings(batch: _Batch, decision: Decision, watches: Mapping[str, Watch],
     """
     world, runs_of = _world(batch)
     suspensions = _suspensions(batch, decision, runs_of)
+    # Hazards whose end this batch found to be a replacement (a KICZ NOTAM re-issued): the
+    # bookings hear of the successor, and the end is recorded without a message.
+    superseded = {note["key"] for note in decision.notes
+                  if note.get("event") == "alert.suppressed"
+                  and str(note.get("reason", "")).startswith("superseded by")}
     for wname in sorted(trips):
         watch, desk = watches.get(wname), desks.get(wname)
         if watch is None or desk is None:
@@ -579,8 +584,9 @@ def _bookings(batch: _Batch, decision: Decision, watches: Mapping[str, Watch],
                 assert last is not None
                 cleared = [ahead[ident] for ident in sorted(told_now)]
                 run = _run_of(runs_of, last.items)
+                quiet = replace(desk, channels=()) if cause in superseded else desk
                 decision.add(run, _bookings_alert(
-                    batch, wname, desk, run, cause, "withdrawn", Severity.INFO, last.label,
+                    batch, wname, quiet, run, cause, "withdrawn", Severity.INFO, cause,
                     [(b, "no longer affected") for b in cleared], [], last.items, []))
                 continue
             change = "updated" if told_now else "new"

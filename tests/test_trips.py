@@ -291,3 +291,34 @@ def test_a_booking_alert_renders_a_line_per_booking_alone_and_in_a_digest() -> N
     assert digest_title == "[WARNING] 2 changes for desk"
     assert "**\\[WARNING\\] 2 bookings affected: TP LIS-CCS suspension**" in digest
     assert "- LATE22 TP173 2026-01-15: TP: Suspension" in digest
+
+
+def test_a_hazard_re_issued_under_a_new_key_moves_the_bookings_without_an_all_clear() -> None:
+    old = kicz()
+    made = booking_alerts(decide([run(Change(ChangeKind.NEW, old), source="faa-prn")],
+                                 Knowledge(), WATCHES, DESKS, now=NOW, trips=TRIPS))
+    [told_old] = [a for a in made if a.data["cause"] == "KICZ A0012/25"]
+    knowledge = Knowledge(trip_items=(old,), bookings_told=told(told_old))
+    gone = Change(ChangeKind.WITHDRAWN, replace(old, status="withdrawn"), old)
+    successor = Change(ChangeKind.NEW, kicz(key="KICZ A0015/25"))
+    decision = decide([run(gone, successor, source="faa-prn")], knowledge, WATCHES, DESKS,
+                      now=NOW, trips=TRIPS)
+    alerts = {a.data["cause"]: a for a in booking_alerts(decision)}
+    assert alerts["KICZ A0015/25"].title == "[WARNING] 3 bookings affected: KICZ A0015/25"
+    assert alerts["KICZ A0015/25"].channels == ("desk",)
+    ended = alerts["KICZ A0012/25"]
+    assert ended.all_clear and ended.channels == ()    # recorded, not sent
+
+
+def test_a_flight_flying_again_clears_its_booking_by_the_flight_s_name() -> None:
+    cancelled = flight("TP173", "2025-12-10", "cancelled")
+    [alert] = booking_alerts(decide([run(Change(ChangeKind.NEW, cancelled),
+                                         source="lis-board")], Knowledge(), WATCHES, DESKS,
+                                    now=NOW, trips=TRIPS))
+    flying = Change(ChangeKind.RESUMED, flight("TP173", "2025-12-10", "scheduled"), cancelled)
+    [clear] = booking_alerts(decide([run(flying, source="lis-board")],
+                                    Knowledge(trip_items=(cancelled,),
+                                              bookings_told=told(alert)),
+                                    WATCHES, DESKS, now=NOW, trips=TRIPS))
+    assert clear.title == "[INFO] 1 booking no longer affected: TP173 2025-12-10"
+    assert clear.data["reasons"] == ["EARLY1 TP173 2025-12-10: no longer affected"]
