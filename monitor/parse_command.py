@@ -126,8 +126,13 @@ def _notam_json(path: Path, *, source: str, processes: int | None = None) -> lis
 
 
 def _notam_part_json(data: bytes, source: str) -> list[bytes]:
-    """The item JSON lines, in UTF-8, of a file of NOTAMs (or a run of whole NOTAMs of one)."""
-    return list(_utf8_pieces(_notam_items(_text(data), source=source)))
+    """The item JSON lines, in UTF-8, of a file of NOTAMs (or a run of whole NOTAMs of one):
+    written straight from the parsed fields, no Item made, for NOTAMs in the usual layout."""
+    from monitor.notam import notam_json_pieces
+
+    # Encoded piece by piece: text with one "…" takes 2 bytes a character, its UTF-8 about 1.
+    return [piece.encode("utf-8", "surrogatepass")
+            for piece in notam_json_pieces(_text(data), source=source)]
 
 
 def _notam_items(text: str, *, source: str) -> Iterator[Any]:
@@ -160,12 +165,6 @@ def _json_pieces(items: Iterable[Any]) -> Iterator[str]:
         lines = [item.to_json_line() for item in batch]
         lines.append("")
         yield "\n".join(lines)
-
-
-def _utf8_pieces(items: Iterable[Any]) -> Iterator[bytes]:
-    # Encoded piece by piece: text with one "…" takes 2 bytes a character, its UTF-8 about 1.
-    for piece in _json_pieces(items):
-        yield piece.encode("utf-8", "surrogatepass")
 
 
 def _utf8_buffer(out: TextIO) -> BinaryIO | None:

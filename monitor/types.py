@@ -173,17 +173,17 @@ class Item:
             ', "url": ', "null" if url is None else _json(url),
             ', "severity": "', self.severity.label,  # a lower-case name: nothing to escape
             '", "status": ', _encode_str(status) if status.__class__ is str else _json(status),
-            ', "firs": ', _json_codes(self.firs), ', "airports": ', _json_codes(self.airports),
-            ', "countries": ', _json_codes(self.countries),
-            ', "airlines": ', _json_codes(self.airlines),
+            ', "firs": ', json_codes(self.firs), ', "airports": ', json_codes(self.airports),
+            ', "countries": ', json_codes(self.countries),
+            ', "airlines": ', json_codes(self.airlines),
             ', "flight": ', _json(flight.to_json()) if flight else "null",
-            ', "valid_from": ', _json_time(self.valid_from),
-            ', "valid_to": ', _json_time(self.valid_to),
+            ', "valid_from": ', json_time(self.valid_from),
+            ', "valid_to": ', json_time(self.valid_to),
             ', "valid_to_estimated": ', _json(self.valid_to_estimated),
             ', "replaces": ', "null" if replaces is None else _json(replaces),
             ', "cancels": ', "null" if cancels is None else _json(cancels),
             ', "area": ', _json_area(area) if area else "null",
-            ', "published_at": ', _json_time(self.published_at), "}",
+            ', "published_at": ', json_time(self.published_at), "}",
         ))
 
     @property
@@ -308,6 +308,7 @@ def parse_iso(value: str | None) -> datetime | None:
 
 _encode_json = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(v, ensure_ascii=False)
 _encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+json_string = _encode_str  # a str as json.dumps(value, ensure_ascii=False) writes it
 
 
 def _json(value: Any) -> str:
@@ -320,7 +321,8 @@ def _json(value: Any) -> str:
     return "false" if value is False else _encode_json(value)
 
 
-def _json_codes(values: tuple[str, ...]) -> str:
+def json_codes(values: tuple[str, ...]) -> str:
+    """A code tuple as the item JSON writes it."""
     if not values:
         return "[]"
     if len(values) == 1:
@@ -328,7 +330,8 @@ def _json_codes(values: tuple[str, ...]) -> str:
     return "[" + ", ".join([_json(v) for v in values]) + "]"
 
 
-def _json_time(value: datetime | None) -> str:
+def json_time(value: datetime | None) -> str:
+    """A time as the item JSON writes it (`iso`, quoted), or null."""
     if value is None:
         return "null"
     if value.tzinfo is UTC and value.year >= 1000:  # iso(value), without its checks

@@ -3,8 +3,8 @@
 `parse_notam(text)` reads one NOTAM, `split_notams(text)` cuts a file into NOTAM texts,
 `parse_notam_items(text, source=...)` turns a whole file into DESIGN.md Items
 (`iter_notam_items` one at a time; `cut_notam_file` cuts a file into pieces to parse apart),
-and `to_item(notam, source=...)` converts one parsed NOTAM. All pure; ParseError names what
-failed.
+and `to_item(notam, source=...)` converts one parsed NOTAM; `notam_json_pieces` writes a
+file's items as JSON lines straight from the parse. All pure; ParseError names what failed.
 
 Rules worth knowing (details next to the code that applies them):
 - key: `KICZ <number>` for US international security NOTAMs (text starting `KICZ`, or E)
@@ -30,6 +30,7 @@ from monitor.notam.item import (
     parse_notam_items,
     to_item,
 )
+from monitor.notam.lines import notam_json_pieces
 from monitor.notam.model import Notam
 from monitor.notam.parse import cut_notam_file, join_parts, parse_notam, split_notams
 
@@ -41,6 +42,7 @@ __all__ = [
     "cut_notam_file",
     "iter_notam_items",
     "join_parts",
+    "notam_json_pieces",
     "parse_notam",
     "parse_notam_items",
     "split_notams",

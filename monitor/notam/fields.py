@@ -39,7 +39,7 @@ _LOC = re.compile(r"[A-Z][A-Z0-9]{2,3}")
 _LOC_SEPARATORS = str.maketrans("/,\t\n", "    ")
 PART = re.compile(r"PART\s+(\d{1,2})\s+OF\s+(\d{1,2})\b")
 END_PART = re.compile(r"^[ \t]*END[ \t]+PART[ \t]+\d+[ \t]+OF[ \t]+\d+[ \t]*$", re.M)
-_END_PART_HINT = re.compile(r"END[ \t]+PART")  # led by a literal: a quick "maybe" for END_PART
+END_PART_HINT = re.compile(r"END[ \t]+PART")  # led by a literal: a quick "maybe" for END_PART
 _CREATED = re.compile(
     r"(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\s+(?:(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
     r"|(\d{1,2}):(\d{2})(?:\s+UTC)?\s+(\d{4}))")
@@ -89,7 +89,7 @@ def items(body: str) -> ItemValues:
         # Only these labels hold a ")" before E): the scan below would find just them.
         q, a, b, c, d = usual.groups()
         start = usual.end()
-        limits = _limit_labels(body, start)
+        limits = limit_labels(body, start)
         if not limits:
             return q, a, b, c, d, body[start:], None, None
         (letter, at), *more = limits
@@ -112,7 +112,7 @@ def items(body: str) -> ItemValues:
                 break
         close = body.find(")", close + 1)
     if rank == 5:  # after E): look for F) and G) only, not at every parenthesis of the text
-        found.extend(_limit_labels(body, found[-1][1] + 2))
+        found.extend(limit_labels(body, found[-1][1] + 2))
     values: dict[str, str] = {}
     for i, (letter, start) in enumerate(found):
         end = found[i + 1][1] if i + 1 < len(found) else len(body)
@@ -293,7 +293,7 @@ def clean_text(value: str) -> str:
 def drop_end_part(text: str) -> str:
     """`END PART n OF m` lines emptied (END_PART tries every line start: tried only where
     "END PART" occurs, and "PART" is common: DEPARTURE, PARTIAL)."""
-    if "PART" in text and _END_PART_HINT.search(text) is not None:
+    if "PART" in text and END_PART_HINT.search(text) is not None:
         return END_PART.sub("", text)
     return text
 
@@ -317,7 +317,7 @@ def digest(*parts: str) -> str:
     return hashlib.blake2b(canonical.encode(), digest_size=4).hexdigest()
 
 
-def _limit_labels(body: str, pos: int) -> list[tuple[str, int]]:
+def limit_labels(body: str, pos: int) -> list[tuple[str, int]]:
     """F) and G) after E): at a line start, before a height, or G) anywhere after F)."""
     found: list[tuple[str, int]] = []
     for letter, label in (("F", "F)"), ("G", "G)")):

@@ -176,7 +176,7 @@ def to_item(notam: Notam, *, source: str, url: str | None = None) -> Item:
     # would cost a third of the call. Countries: those `countries.derived` would add.
     return normalised_item(
         source, "notam", key, trim(title.rstrip(": "), limit),  # source, kind, key, title
-        _classify(notam, summary.upper())[0],  # severity
+        severity_of(op, notam.qcode, summary.upper())[0],  # severity
         "cancelled" if op == "C" else "active",  # status
         _body(notam, summary or heading), url,  # body, url
         notam.firs, notam.airports, countries_of_firs(notam.firs), (), None,  # ..., flight
@@ -191,7 +191,7 @@ def classify(notam: Notam) -> tuple[Severity, str]:
     A NOTAMC is an all-clear: info. Otherwise the higher of the text and Q-code severities,
     with a text-only "critical" capped at advisory for local-facility Q subjects.
     """
-    return _classify(notam, " ".join(notam.text.upper().split()))
+    return severity_of(notam.type, notam.qcode, " ".join(notam.text.upper().split()))
 
 
 def trim(text: str, limit: int = TITLE_LIMIT) -> str:
@@ -204,8 +204,10 @@ def trim(text: str, limit: int = TITLE_LIMIT) -> str:
     return text[:cut].rstrip(" ,.;:-") + "…"
 
 
-def _classify(notam: Notam, text: str) -> tuple[Severity, str]:
-    if notam.type == "C":
+def severity_of(op: str, qcode: str | None, text: str) -> tuple[Severity, str]:
+    """`classify` from a NOTAM's type (N, R, C), Q-code and E) text (upper case, whitespace
+    collapsed to single spaces)."""
+    if op == "C":
         return _INFO, "cancellation"
     text_sev, text_why = _INFO, ""
     for gate in _GATE:
@@ -213,7 +215,7 @@ def _classify(notam: Notam, text: str) -> tuple[Severity, str]:
             text_sev, text_why = _text_severity(text)
             break
     q_sev, q_why = _INFO, ""
-    qcode = notam.qcode or ""
+    qcode = qcode or ""
     subject = qcode[1:3]
     if subject in _RULE_SUBJECTS:
         q_rule = QCODE_RULES.get((subject, qcode[3:5])) or QCODE_RULES.get((subject, "*"))

@@ -50,7 +50,7 @@ _ITEM_LINE = re.compile(r"\n[ \t]*[QE]\)")
 _B_VALUE = re.compile(r"\s*(?:(\d{10})|(WIE))")
 _C_VALUE = re.compile(r"\s*(?:(\d{10})[ \t]*(EST)?|(PERM)|(UFN))")
 _FOOTER_LINE = re.compile(r"^[ \t]*(CREATED|SOURCE):(.*)$", re.M)
-_KICZ_TEXT = re.compile(r"SECURITY[\s.…\-—]*UNITED\s+STATES")
+KICZ_TEXT = re.compile(r"SECURITY[\s.…\-—]*UNITED\s+STATES")
 _DATE = r"\d{1,2}\s+[A-Z]{3}\s+\d{2}:\d{2}(?:\s+UTC)?\s+\d{4}"
 _DISPLAY_FOOTER = re.compile(
     rf"(?:(?<![A-Z0-9])(?P<lo>[A-Z0-9]+)\s*[-—–]\s*(?P<hi>[A-Z0-9]+)\s*:\s*)?"
@@ -248,7 +248,7 @@ def _parse_icao(text: str, *, head: tuple[str, str, str | None] | None = None,
 
     if issuer is None:
         if (q_fir == "KICZ" or "KICZ" in locations
-                or (text_e.startswith("SECURITY") and _KICZ_TEXT.match(text_e))):
+                or (text_e.startswith("SECURITY") and KICZ_TEXT.match(text_e))):
             issuer = "KICZ"  # US international security NOTAMs are keyed by KICZ
         else:
             issuer = fir or (locations[0] if locations else None)

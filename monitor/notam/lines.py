@@ -1,0 +1,237 @@
+"""NOTAM texts straight to item JSON lines, as `monitor parse notam` prints them.
+
+Most NOTAMs in a file have the usual ICAO layout: a header with a series letter, a Q) line
+with its flight levels and circle, A) location codes, B) and C) times, an optional D), E) and
+optional F)/G). Those are read with one regex match and written as the item's JSON line from
+the matched fields, with no `Notam` or `Item` made on the way. Anything else (KICZ and US
+domestic texts, footers, parts, damaged Q-lines, WIE, 2400, ...) goes through `parse_chunk`,
+`to_item` and `Item.to_json_line`. Both give the same line for a text the usual reader takes:
+it takes only what it reads exactly as the general reader does, and leaves the rest to it
+(tests/test_notam_lines.py holds the two to that).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+from monitor.countries import countries_of_firs, derived
+from monitor.errors import ParseError
+from monitor.notam import fields
+from monitor.notam.item import TITLE_LIMIT, severity_of, to_item, trim
+from monitor.notam.model import Notam, split_places
+from monitor.notam.parse import KICZ_TEXT, join_parts, parse_chunk, split_notams
+from monitor.types import json_codes, json_string
+
+# ASCII digits only ([0-9], not \d): a text with other digits goes the general way. The
+# Q-line as fields.qline reads it whole (padding allowed, the coordinates and both flight
+# levels present); B) and C) with hours and minutes in range (2400 goes the general way).
+_USUAL = re.compile(
+    r"(?P<series>[A-Z])(?P<number>[0-9]{1,4})/(?P<yy>[0-9]{2})[ \t]+NOTAM(?P<op>[NRC])(?![A-Z])"
+    r"(?:[ \t]+(?P<ref_series>[A-Z])(?P<ref_number>[0-9]{1,4})/(?P<ref_yy>[0-9]{2}))?"
+    r"[ \t\n]*Q\)[ \t]*(?P<fir>[A-Z]{4})[ \t]*/[ \t]*(?P<qcode>Q[A-Z]{4})[ \t]*/[ \t]*"
+    r"(?:IV|I|V|K)?[ \t]*/[ \t]*[NBOMK]{0,4}[ \t]*/[ \t]*[AEWK]{0,3}[ \t]*/[ \t]*"
+    r"(?P<area>[0-9]{3}[ \t]*/[ \t]*[0-9]{3}[ \t]*/[ \t]*[0-9]{4}[NS][0-9]{5}[EW][0-9]{3})"
+    r"[ \t\n]+A\)[ \t]*(?P<a>[A-Z]{4}(?:[ \t]+[A-Z]{4})*)"
+    r"[ \t\n]+B\)[ \t]*(?P<b>[0-9]{6}(?:[01][0-9]|2[0-3])[0-5][0-9])"
+    r"[ \t\n]+C\)[ \t]*(?:(?P<c>[0-9]{6}(?:[01][0-9]|2[0-3])[0-5][0-9])(?:[ \t]*(?P<est>EST))?"
+    r"|PERM|UFN)[ \t\n]+(?:D\)(?P<d>[^)]*[ \t\n]))?E\)")
+_AREA = re.compile(r"([0-9]{3})[ \t]*/[ \t]*([0-9]{3})[ \t]*/[ \t]*"
+                   r"([0-9]{2})([0-9]{2})([NS])([0-9]{3})([0-9]{2})([EW])([0-9]{3})")
+_PIECE = 2_000  # lines per piece of printed text
+
+
+def notam_json_pieces(text: str, *, source: str) -> Iterator[str]:
+    """The item JSON lines of a file of NOTAMs, `_PIECE` lines to a piece, each line ending
+    in "\\n": what `Item.to_json_line` writes for `parse_notam_items(text, source=source)`'s
+    items, countries derived. Raises ParseError as `parse_notam_items` does.
+    """
+    chunks = split_notams(text)
+    del text
+    lines: list[str] = []
+    parts: list[Notam] = []  # consecutive parts of one NOTAM, waiting for the rest
+    usual = usual_line
+    for index, chunk in enumerate(chunks):
+        line = usual(chunk, source) if not parts else None
+        if line is not None:
+            lines.append(line)
+        else:
+            # The general reader, in the order and with the errors of `iter_notam_items`.
+            try:
+                notam = parse_chunk(chunk)
+            except ParseError as exc:
+                first = chunk.split("\n", 1)[0].strip()[:60]
+                raise ParseError(f"NOTAM {index + 1} of {len(chunks)} ({first!r}): {exc}",
+                                 source=source, url="") from exc
+            if notam.part is None and not parts:
+                lines.append(_item_line(notam, source))
+            else:
+                parts.append(notam)
+                if notam.part is None or notam.part == notam.parts:
+                    lines.extend(_item_line(joined, source) for joined in join_parts(parts))
+                    parts = []
+        if len(lines) >= _PIECE:
+            lines.append("")
+            yield "\n".join(lines)
+            lines = []
+    lines.extend(_item_line(joined, source) for joined in join_parts(parts))
+    if lines:
+        lines.append("")
+        yield "\n".join(lines)
+
+
+def _item_line(notam: Notam, source: str) -> str:
+    return derived(to_item(notam, source=source)).to_json_line()
+
+
+def usual_line(text: str, source: str) -> str | None:
+    """The item JSON line of one NOTAM text (as `split_notams` cuts it) in the usual ICAO
+    layout, or None for a text that needs the general reader."""
+    if text[0] == "(":
+        text = text[1:].lstrip()
+    usual = _USUAL.match(text)
+    if usual is None or "CREATED:" in text or "SOURCE:" in text:
+        return None
+    if "PART" in text and (fields.PART.search(text) is not None
+                           or fields.END_PART_HINT.search(text) is not None):
+        return None  # one part of several, or an END PART line to drop
+    (series, number, yy, op, ref_series, ref_number, ref_yy, fir, qcode, q_area, a, b, c,
+     est, d) = usual.groups()
+    start = usual.end()
+    limits = "" if text.find("F)", start) < 0 and text.find("G)", start) < 0 else (
+        _limits(text, start))
+    if limits:
+        e, limits = limits
+    else:
+        e = text[start:]
+    # fields.clean_text(e), which here (no END PART line) only differs from strip() when
+    # these are present
+    text_e = e.strip()
+    if " \n" in e or "\t" in e or text_e.endswith(("DUPE", ")")):
+        text_e = fields.clean_text(e)
+    if (not text_e or fir == "KICZ" or "KICZ" in a
+            or (text_e[0] == "S" and text_e.startswith("SECURITY") and KICZ_TEXT.match(text_e))):
+        return None  # a heading from the raw text, or keyed by KICZ: the general way
+    key = f"{fir} {series}{number.zfill(4)}/{yy}"
+    summary = " ".join(text_e.split())
+    if ref_series is None:
+        title = f"{key}: {summary}"
+        replaces = cancels = "null"
+    else:
+        ref_key = f'{fir} {ref_series}{ref_number.zfill(4)}/{ref_yy}'
+        replaces = f'"{ref_key}"' if op == "R" else "null"
+        cancels = f'"{ref_key}"' if op == "C" else "null"
+        title = f"{key}: cancels {ref_key}: {summary}" if op == "C" else f"{key}: {summary}"
+    if title[-1] in ": ":
+        title = title.rstrip(": ")
+    if len(title) > TITLE_LIMIT:
+        title = trim(title, TITLE_LIMIT)
+    body = summary
+    if d is not None:
+        schedule = fields.clean_line(d)
+        if schedule is not None and schedule != "-":
+            body += "\nSCHEDULE: " + schedule
+    if limits:
+        body += limits
+    # Looked up: a file names the same few places and Q-line circles again and again.
+    places = _PLACES.get((a, fir)) if "(" not in text_e else None
+    if places is None:
+        places = _places(a, fir, text_e)
+    area = _AREAS.get(q_area)
+    if area is None:
+        area = _area(q_area)
+    return (f'{{"source": {json_string(source)}, "kind": "notam", "key": "{key}", '
+            f'"title": {json_string(title)}, "body": {json_string(body)}, "url": null, '
+            f'"severity": "{severity_of(op, qcode, summary.upper())[0].label}", '
+            f'"status": "{"cancelled" if op == "C" else "active"}", {places}'
+            f'"airlines": [], "flight": null, "valid_from": {_json_stamp(b)}, '
+            f'"valid_to": {"null" if c is None else _json_stamp(c)}, '
+            f'"valid_to_estimated": {"false" if est is None else "true"}, '
+            f'"replaces": {replaces}, "cancels": {cancels}, "area": {area}, '
+            '"published_at": null}')
+
+
+def _limits(text: str, start: int) -> tuple[str, str] | None:
+    """(E) text, the body's line for F) and G)) when the text has an F) or G) label."""
+    limits = fields.limit_labels(text, start)
+    if not limits:
+        return None
+    (letter, at), *more = limits
+    lower = upper = None
+    if more:  # F) then G)
+        g_at = more[0][1]
+        lower = fields.clean_line(text[at + 2:g_at])
+        upper = fields.clean_line(text[g_at + 2:])
+    elif letter == "F":
+        lower = fields.clean_line(text[at + 2:])
+    else:
+        upper = fields.clean_line(text[at + 2:])
+    if lower and upper:
+        line = f"\nLIMITS: {lower} TO {upper}"
+    elif lower or upper:
+        line = f"\nLOWER LIMIT: {lower}" if lower else f"\nUPPER LIMIT: {upper}"
+    else:
+        line = ""
+    return text[start:at], line
+
+
+# The "firs", "airports" and "countries" members of the line for an A) value and a Q-line
+# FIR, when the text names no FIR in parentheses.
+_PLACES: dict[tuple[str, str], str] = {}
+# The "area" value for the Q-line from the lower flight level to the radius.
+_AREAS: dict[str, str] = {}
+# '"YYYY-MM-DDT' for a `YYMMDD` date, "" for no date.
+_DAYS: dict[str, str] = {}
+_KEPT = 10_000  # values kept in each of these
+
+
+def _places(a: str, fir: str, text_e: str) -> str:
+    a_firs, airports = split_places(tuple(a.split()), fir)
+    firs = fields.firs_of(fir, a_firs, text_e)
+    places = (f'"firs": {json_codes(firs)}, "airports": {json_codes(airports)}, '
+              f'"countries": {json_codes(countries_of_firs(firs))}, ')
+    if "(" not in text_e:
+        if len(_PLACES) >= _KEPT:
+            _PLACES.clear()
+        _PLACES[a, fir] = places
+    return places
+
+
+def _area(q_area: str) -> str:
+    """As fields.qline reads the Q-line's end and `Area` is written."""
+    lower, upper, lat_d, lat_m, ns, lon_d, lon_m, ew, radius = _AREA.fullmatch(q_area).groups()
+    lat_minutes, lon_minutes = int(lat_m), int(lon_m)
+    # round(degrees + minutes / 60, 4) in integers, as fields.qline computes it
+    lat = (int(lat_d) * 10000 + (lat_minutes * 500 + 1) // 3) / 10000
+    lon = (int(lon_d) * 10000 + (lon_minutes * 500 + 1) // 3) / 10000
+    if lat_minutes < 60 and lon_minutes < 60 and lat <= 90 and lon <= 180:
+        area = (f'{{"lat": {-lat if ns == "S" else lat!r}, '
+                f'"lon": {-lon if ew == "W" else lon!r}, "radius_nm": {float(int(radius))!r}, '
+                f'"lower_fl": {int(lower)!r}, "upper_fl": {int(upper)!r}}}')
+    else:
+        area = "null"
+    if len(_AREAS) >= _KEPT:
+        _AREAS.clear()
+    _AREAS[q_area] = area
+    return area
+
+
+def _day(date: str) -> str:
+    """'"YYYY-MM-DDT' for `YYMMDD` (fields.stamp's century pivot), "" for no such day."""
+    yy, month, day = int(date[:2]), int(date[2:4]), int(date[4:])
+    try:
+        written = '"' + datetime(fields.two_digit_year(yy), month, day).date().isoformat() + "T"
+    except ValueError:
+        written = ""
+    if len(_DAYS) >= _KEPT:
+        _DAYS.clear()
+    _DAYS[date] = written
+    return written
+
+
+def _json_stamp(value: str) -> str:
+    """`YYMMDDHHMM` (ASCII digits, hour and minute in range) as the item JSON writes
+    `fields.stamp(value)`."""
+    day = _DAYS.get(value[:6]) or _day(value[:6])
+    return f"{day}{value[6:8]}:{value[8:]}:00Z\"" if day else "null"

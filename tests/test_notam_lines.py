@@ -1,0 +1,232 @@
+"""`notam_json_pieces` (what `monitor parse notam` prints) writes, for every text, the lines
+the Items of `parse_notam_items` write: NOTAMs in the usual ICAO layout straight from the
+parse, the others through the general reader.
+
+Checked on the hand-written fixtures, on edge cases of the usual layout written here, on the
+recorded real texts in ../shared (when present) and on damaged fixtures (hypothesis).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.countries import derived
+from monitor.errors import ParseError
+from monitor.notam import iter_notam_items, notam_json_pieces, split_notams
+from monitor.notam.lines import usual_line
+from tests.test_notam_properties import SETTINGS, mutated
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notam"
+REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
+
+USUAL = """A0501/25 NOTAMN
+Q) MPZL/QMRLC/IV/NBO/A/000/999/0904N07923W005
+A) MPTO B) 2512020400 C) 2512020900
+E) RWY 03R/21L CLSD."""
+
+
+def general_lines(text: str) -> str:
+    """The lines as the Items write them, or the error."""
+    try:
+        return "".join(derived(item).to_json_line() + "\n"
+                       for item in iter_notam_items(text, source="notam"))
+    except ParseError as exc:
+        return f"ParseError: {exc}"
+
+
+def written_lines(text: str) -> str:
+    try:
+        return "".join(notam_json_pieces(text, source="notam"))
+    except ParseError as exc:
+        return f"ParseError: {exc}"
+
+
+def variant(**changes: str) -> str:
+    """USUAL with some of its pieces replaced."""
+    text = USUAL
+    for old, new in changes.items():
+        text = text.replace(old.replace("_", " "), new, 1)
+    return text
+
+
+# Each an edge of what the usual reader takes, or of what it must leave to the general one.
+EDGES = {
+    "usual": USUAL,
+    "wrapped": f"({USUAL})",
+    "wrapped, spaced": f"( {USUAL} )",
+    "replacement": USUAL.replace("NOTAMN", "NOTAMR A0500/25"),
+    "cancellation": USUAL.replace("NOTAMN", "NOTAMC A500/25"),
+    "new with a reference": USUAL.replace("NOTAMN", "NOTAMN A0500/25"),
+    "short number": USUAL.replace("A0501/25", "A51/25"),
+    "four-digit year": USUAL.replace("A0501/25", "A0501/2025"),
+    "no series": USUAL.replace("A0501/25", "0501/25"),
+    "domestic number": USUAL.replace("A0501/25", "06/330"),
+    "glued Q": USUAL.replace("NOTAMN\n", "NOTAMN"),
+    "Q on the header line": USUAL.replace("NOTAMN\n", "NOTAMN "),
+    "padded Q-line": USUAL.replace("IV/NBO/A/", "IV /NBO /A  /"),
+    "empty Q fields": USUAL.replace("IV/NBO/A/", "//M//"),
+    "no flight levels": USUAL.replace("000/999/", "//"),
+    "no coordinates": USUAL.replace("0904N07923W005", ""),
+    "south and east": USUAL.replace("0904N07923W005", "0904S07923E005"),
+    "zero south": USUAL.replace("0904N07923W005", "0000S00000W005"),
+    "minutes 60": USUAL.replace("0904N07923W005", "0960N07923W005"),
+    "latitude 91": USUAL.replace("0904N07923W005", "9100N07923W005"),
+    "longitude 180": USUAL.replace("0904N07923W005", "0904N18000W999"),
+    "three-letter FIR": USUAL.replace("MPZL/", "ZNY/"),
+    "pseudo FIR": USUAL.replace("MPZL/", "EGXX/").replace("A) MPTO", "A) EGTT EGPX"),
+    "two locations": USUAL.replace("A) MPTO", "A) MPZL MPTO"),
+    "location is the FIR": USUAL.replace("A) MPTO", "A) MPZL"),
+    "KICZ location": USUAL.replace("A) MPTO", "A) KICZ"),
+    "KICZ FIR": USUAL.replace("MPZL/", "KICZ/"),
+    "US security text": USUAL.replace("RWY 03R/21L CLSD.", "SECURITY..UNITED STATES ADVISORY"),
+    "placeholder location": USUAL.replace("A) MPTO", "A) ZZZZ"),
+    "location with a name": USUAL.replace("A) MPTO", "A) MPTO (TOCUMEN)"),
+    "B on its own line": USUAL.replace(" B)", "\nB)").replace(" C)", "\nC)"),
+    "WIE": USUAL.replace("2512020400", "WIE"),
+    "2400 start": USUAL.replace("2512020400", "2512022400"),
+    "2400 end": USUAL.replace("2512020900", "2512022400"),
+    "2401 end": USUAL.replace("2512020900", "2512022401"),
+    "minute 60": USUAL.replace("2512020900", "2512020960"),
+    "29 February, leap year": USUAL.replace("2512020900", "2402291200"),
+    "29 February, common year": USUAL.replace("2512020900", "2502291200"),
+    "31 April": USUAL.replace("2512020900", "2504310000"),
+    "31 December": USUAL.replace("2512020900", "2512312359"),
+    "month 13": USUAL.replace("2512020900", "2513010000"),
+    "day 00": USUAL.replace("2512020900", "2512000000"),
+    "1999": USUAL.replace("2512020400", "9912312300"),
+    "estimated": USUAL.replace("2512020900", "2512020900 EST"),
+    "estimated, glued": USUAL.replace("2512020900", "2512020900EST"),
+    "estimated, more": USUAL.replace("2512020900", "2512020900 ESTIMATED"),
+    "permanent": USUAL.replace("2512020900", "PERM"),
+    "until further notice": USUAL.replace("2512020900", "UFN"),
+    "eleven digits": USUAL.replace("2512020900", "25120209001"),
+    "schedule": USUAL.replace("\nE)", "\nD) DAILY 0400-0900\nE)"),
+    "schedule on two lines": USUAL.replace("\nE)", "\nD) DEC 02 03\n0400-0900\nE)"),
+    "dash schedule": USUAL.replace("\nE)", "\nD) -\nE)"),
+    "empty schedule": USUAL.replace("\nE)", "\nD)\nE)"),
+    "schedule after C": USUAL.replace("2512020900", "2512020900 DAILY 0400-0900"),
+    "limits": USUAL + "\nF) SFC G) FL100",
+    "limits on lines": USUAL + "\nF) GND\nG) 14800FT AMSL",
+    "lower limit": USUAL + "\nF) SFC",
+    "upper limit": USUAL + "\nG) UNL",
+    "F in the text": USUAL.replace("CLSD.", "CLSD (SEE F) BELOW)."),
+    "labels in the text": USUAL.replace("CLSD.", "CLSD:\nA) TWY A.\nB) TWY B."),
+    "FIR in the text": USUAL.replace("CLSD.", "CLSD IN MAIQUETIA FIR (SVZM)."),
+    "parenthesis in the text": USUAL.replace("CLSD.", "CLSD (WIP)."),
+    "closing parenthesis": f"({USUAL}\n)",
+    "DUPE": USUAL + " DUPE",
+    "trailing spaces": USUAL.replace("CLSD.", "CLSD.  \nREST OF TEXT\t"),
+    # fields.firs_of looks 40 characters back for "FIR": trailing spaces are cut first.
+    "FIR before trailing spaces": USUAL.replace("CLSD.", "CLSD IN FIR" + " " * 38 + "\n(ABCD)."),
+    "colon at the end": USUAL.replace("CLSD.", "CLSD:"),
+    "empty E": USUAL.replace("RWY 03R/21L CLSD.", ""),
+    "long text": USUAL.replace("CLSD.", "CLSD " + "DUE TO WORKS " * 20),
+    "created footer": USUAL + "\nCREATED: 01 Dec 2025 06:10:00\nSOURCE: MPTOYNYX",
+    "part": USUAL.replace("A) MPTO", "A) MPTO PART 1 OF 2"),
+    "END PART line": USUAL + "\nEND PART 100 OF 200",
+    "departure": USUAL.replace("CLSD.", "CLSD FOR DEPARTURE."),
+    "prohibited": USUAL.replace("RWY 03R/21L CLSD.", "AIRSPACE CLSD TO ALL TRAFFIC."),
+    "quote and backslash": USUAL.replace("CLSD.", 'CLSD "NOW" \\ OK.'),
+    "non-ASCII": USUAL.replace("CLSD.", "CLSD … ÑANDÚ."),
+    "other digits": USUAL.replace("2512020900", "251202090٣"),
+    "CRLF": USUAL.replace("\n", "\r\n"),
+}
+
+
+@pytest.mark.parametrize("text", list(EDGES.values()), ids=list(EDGES))
+def test_an_edge_of_the_usual_layout_is_written_as_its_item(text: str) -> None:
+    assert written_lines(text) == general_lines(text)
+
+
+def test_the_usual_layout_is_read_straight_from_the_text() -> None:
+    # Not all through the general reader (which would make the tests above pass trivially).
+    taken = [name for name, text in EDGES.items()
+             if all(usual_line(chunk, "notam") is not None for chunk in split_notams(text))]
+    assert len(taken) > 40
+    assert {"usual", "wrapped", "replacement", "padded Q-line", "two locations",
+            "limits", "schedule", "29 February, leap year"} <= set(taken)
+    assert not {"WIE", "2400 end", "created footer", "part", "KICZ FIR", "domestic number",
+                "other digits"} & set(taken)
+
+
+def test_a_file_of_edges_is_written_as_its_items() -> None:
+    for separator in ("\n\n", "\n", "\n \n\n"):
+        text = separator.join(EDGES.values())
+        assert written_lines(text) == general_lines(text)
+
+
+def test_parts_around_usual_notams_are_joined_in_order() -> None:
+    first = USUAL.replace("A) MPTO", "A) MPTO PART 1 OF 2")
+    second = USUAL.replace("A) MPTO", "A) MPTO PART 2 OF 2").replace("CLSD.", "REOPENS LATER.")
+    other = USUAL.replace("A0501/25", "A0502/25")
+    for texts in ([other, first, second, other], [first, other, second], [other, second],
+                  [first, first, other]):
+        text = "\n\n".join(texts)
+        assert written_lines(text) == general_lines(text)
+
+
+def test_an_unreadable_notam_is_named_as_the_general_reader_names_it() -> None:
+    text = "\n\n".join([USUAL, "NOT A NOTAM AT ALL", USUAL])
+    written = written_lines(text)
+    assert written.startswith("ParseError: NOTAM 2 of 3 ('NOT A NOTAM AT ALL')")
+    assert written == general_lines(text)
+
+
+def test_pieces_end_each_line_and_hold_every_item() -> None:
+    text = "\n\n".join([USUAL.replace("A0501", f"A{n:04}") for n in range(4500)])
+    pieces = list(notam_json_pieces(text, source="notam"))
+    assert len(pieces) == 3 and all(piece.endswith("}\n") for piece in pieces)
+    lines = "".join(pieces).splitlines()
+    assert [json.loads(line)["key"] for line in lines] == [f"MPZL A{n:04}/25"
+                                                            for n in range(4500)]
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.name)
+def test_a_fixture_file_is_written_as_its_items(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert written_lines(text) == general_lines(text)
+
+
+def real_texts() -> list[str]:
+    if not REAL.is_dir():
+        return []
+    texts: list[str] = []
+    for path in sorted((REAL / "notam_texts").glob("avwx_*.txt")):
+        texts += split_notams(path.read_text(encoding="utf-8"))
+    texts += [p.read_text(encoding="utf-8")
+              for p in sorted((REAL / "notam_texts" / "pynotam").glob("*.txt"))]
+    for path in sorted((REAL / "faa_notam_search").glob("*.json")):
+        texts += [r["icaoMessage"] for r in json.loads(path.read_text())["notamList"]]
+    for path in sorted((REAL / "faa_notam_api").glob("*.json")):
+        for feature in json.loads(path.read_text())["items"]:
+            core = feature["properties"]["coreNOTAMData"]
+            texts += [t["formattedText"] for t in core.get("notamTranslation", [])
+                      if t.get("formattedText")]
+    return texts
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason=f"real recorded data not present at {REAL}")
+def test_every_real_text_is_written_as_its_item() -> None:
+    texts = real_texts()
+    different = [text[:60] for text in texts if written_lines(text) != general_lines(text)]
+    assert not different
+    assert written_lines("\n\n".join(texts)) == general_lines("\n\n".join(texts))
+
+
+@SETTINGS
+@given(mutated())
+def test_a_damaged_notam_is_written_as_its_item(text: str) -> None:
+    assert written_lines(text) == general_lines(text)
+
+
+@SETTINGS
+@given(st.lists(mutated(), min_size=2, max_size=5),
+       st.sampled_from(["\n\n", "\n", ")\n(", ") (", "\r\n\r\n"]))
+def test_a_damaged_file_is_written_as_its_items(notams: list[str], separator: str) -> None:
+    text = separator.join(notams)
+    assert written_lines(text) == general_lines(text)
