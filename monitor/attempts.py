@@ -2,25 +2,49 @@
 
 An attempt is what one source's fetch and parse produced, or how they failed. A changed body
 whose watched region is the one already parsed (tokens, nonces and banners outside the region
-change on every request) is recognised by the region's digest and not parsed at all.
+change on every request) is recognised by the region's digest and not parsed at all, and its
+body is let go at once: a batch holds only the bodies it will parse or store.
+
+A large batch on a machine with more than one core is shared between this process and a
+process pool (the standard library's): each pool process builds its own HTTP client and the
+sources it is given, fetches side by side in threads as this process does, and hands back
+small results (for an unchanged region its digest, length and validators, not the page).
+A host paced by `host_gap` stays in one process. A pool process that dies, or cannot start,
+costs its share a second fetch here, never a silent gap.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from monitor.errors import ParseError
+from monitor.logs import log
 from monitor.records import StateView
-from monitor.runtime import Runtime
-from monitor.sources.base import Fetched, Http, Region, Validators
+from monitor.sources.base import Fetched, Http, Region, Source, Validators
 from monitor.types import Item
+
+if TYPE_CHECKING:
+    from monitor.config import MonitorSettings, SourceConfig
+    from monitor.runtime import Runtime
 
 # A region whose text fell below this share of its last good read lost its content (a page
 # that now shows only a cookie banner), however short a healthy region may be.
 SHRINK_LIMIT = 0.2
+# From this many sources a batch is worth a second process (starting one costs ~30 ms).
+POOL_FROM = 64
+MAX_PROCESSES = 4
+# Sources per task of a pool process when no host is paced (results come back in parts,
+# so a process never holds a whole share's pages before handing them over).
+TASK_SIZE = 50
 
 
 @dataclass
@@ -44,18 +68,36 @@ class Attempt:
             self.fetched.not_modified or self.unchanged)
 
 
+class ReturnedError(Exception):
+    """An error raised in a pool process that cannot travel back as itself (pickling would
+    lose or break it): its type's name and its message, for the run's `error`."""
+
+    def __init__(self, type_name: str, message: str) -> None:
+        self.type_name = type_name
+        super().__init__(type_name, message)
+
+    def __str__(self) -> str:
+        return str(self.args[1])
+
+
 def attempt(rt: Runtime, name: str, state: StateView, started: datetime,
             http: Http | None = None) -> Attempt:
-    result = Attempt(name, state, started, time.perf_counter())
-    source = rt.sources[name]
+    return attempt_source(rt.sources[name], http or rt.http, state, started)
+
+
+def attempt_source(source: Source, http: Http, state: StateView,
+                   started: datetime) -> Attempt:
+    """Fetch one source and parse what changed; every failure is caught into the attempt."""
+    result = Attempt(source.name, state, started, time.perf_counter())
     try:
-        result.fetched = source.fetch(http or rt.http,
-                                      Validators(state.etag, state.last_modified), now=started)
+        result.fetched = source.fetch(http, Validators(state.etag, state.last_modified),
+                                      now=started)
         if result.fetched.not_modified:
             return result
         result.region = source.region(result.fetched)
         if result.region is not None and result.region.digest == state.fingerprint:
             result.unchanged = True
+            result.fetched = result.fetched.lightened()   # neither parsed nor stored
             return result
         if result.region is not None:
             check_not_gutted(result.region, state.region_chars, url=result.fetched.url)
@@ -74,8 +116,169 @@ def check_not_gutted(region: Region, before: int | None, *, url: str = "") -> No
 
 def attempt_all(rt: Runtime, names: list[str], states: dict[str, StateView],
                 started: datetime, *, workers: int) -> list[Attempt]:
-    """Every source's attempt, in `names` order, fetched side by side in threads."""
+    """Every source's attempt, in `names` order: fetched side by side in threads, and for a
+    large batch on several cores, in a pool of processes as well."""
     if len(names) < 2:  # a scheduled job runs one source: no pool to start
         return [attempt(rt, n, states[n], started) for n in names]
+    processes = process_count(len(names))
+    if processes > 1:
+        return _in_processes(rt, names, states, started, workers=workers,
+                             processes=processes)
+    return _in_threads(rt.sources, rt.http, names, states, started, workers=workers)
+
+
+def process_count(sources: int) -> int:
+    """How many processes fetch a batch: one per usable core (up to MAX_PROCESSES) from
+    POOL_FROM sources on, else this one."""
+    if sources < POOL_FROM:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_PROCESSES, sources // (POOL_FROM // 2)))
+
+
+def _in_threads(sources: Mapping[str, Source], http: Http, names: Sequence[str],
+                states: Mapping[str, StateView], started: datetime, *,
+                workers: int) -> list[Attempt]:
+    if len(names) < 2:
+        return [attempt_source(sources[n], http, states[n], started) for n in names]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(names)))) as pool:
-        return list(pool.map(lambda n: attempt(rt, n, states[n], started), names))
+        return list(pool.map(lambda n: attempt_source(sources[n], http, states[n], started),
+                             names))
+
+
+def shares(names: Sequence[str], hosts: Mapping[str, str], count: int, *,
+           paced: bool) -> list[list[str]]:
+    """`names` cut into `count` shares of about equal size, in order. When hosts are paced
+    every host's sources go to one share (whole hosts, the largest first, each to the
+    smallest share so far): one process keeps that host's distance."""
+    if not paced:
+        size, extra = divmod(len(names), count)
+        cut, start = [], 0
+        for i in range(count):
+            end = start + size + (i < extra)
+            cut.append(list(names[start:end]))
+            start = end
+        return cut
+    by_host: dict[str, list[str]] = {}
+    for name in names:
+        by_host.setdefault(hosts[name], []).append(name)
+    cut = [[] for _ in range(count)]
+    for group in sorted(by_host.values(), key=len, reverse=True):
+        min(cut, key=len).extend(group)
+    order = {name: i for i, name in enumerate(names)}
+    return [sorted(share, key=order.__getitem__) for share in cut]
+
+
+def _in_processes(rt: Runtime, names: list[str], states: dict[str, StateView],
+                  started: datetime, *, workers: int, processes: int) -> list[Attempt]:
+    """This process fetches the first share in threads while a pool of `processes - 1`
+    fetches the others; the attempts come back in `names` order."""
+    import multiprocessing
+
+    paced = rt.config.monitor.host_gap.total_seconds() > 0
+    hosts = {n: urlsplit(rt.sources[n].url).netloc.lower() for n in names}
+    own, *others = shares(names, hosts, processes, paced=paced)
+    # A paced host's sources travel as one task (one process); otherwise in small tasks.
+    tasks = [task for share in others
+             for task in ([share] if paced else _chunks(share, TASK_SIZE))]
+    given = [n for share in others for n in share]
+    remembering = {n: rt.sources[n].remembers for n in given if rt.sources[n].remembers}
+    kept = rt.store.kept_parts(remembering) if remembering else {}
+    start = (rt.config.monitor, [rt.config.sources[n] for n in given], kept,
+             rt.config.secrets, log.fmt)
+    # A forked process would write out again what this one has not flushed yet.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    context = (multiprocessing.get_context("fork") if sys.platform == "linux"
+               else multiprocessing.get_context())
+    found: dict[str, Attempt] = {}
+    with ProcessPoolExecutor(max_workers=processes - 1, mp_context=context,
+                             initializer=_start_process, initargs=start) as pool:
+        futures = [(task, pool.submit(_attempt_task, [states[n] for n in task], started,
+                                      workers)) for task in tasks]
+        for a in _in_threads(rt.sources, rt.http, own, states, started, workers=workers):
+            found[a.name] = a
+        for task, future in futures:
+            try:
+                for a in _received(future.result(), states, started):
+                    found[a.name] = a
+            except Exception as exc:  # a process died or could not start: fetch it here
+                log.warning("once.process_lost", sources=len(task),
+                            error=f"{type(exc).__name__}: {exc}")
+                for a in _in_threads(rt.sources, rt.http, task, states, started,
+                                     workers=workers):
+                    found[a.name] = a
+    return [found[n] for n in names]
+
+
+def _chunks(names: list[str], size: int) -> list[list[str]]:
+    return [names[i:i + size] for i in range(0, len(names), size)]
+
+
+# What a pool process hands back per source: name, t0, fetched, items, error, region,
+# unchanged (the state it was given stays here).
+Returned = tuple[str, float, Fetched | None, list[Item], Exception | None, Region | None, bool]
+
+
+def _received(returned: list[Returned], states: Mapping[str, StateView],
+              started: datetime) -> list[Attempt]:
+    return [Attempt(name, states[name], started, t0, fetched, items, error, region, unchanged)
+            for name, t0, fetched, items, error, region, unchanged in returned]
+
+
+@dataclass
+class _Process:
+    """What a pool process builds once: its HTTP client and the sources it may be given."""
+
+    http: Http
+    sources: dict[str, Source]
+
+
+_process: _Process | None = None
+
+
+def _start_process(settings: MonitorSettings, configs: list[SourceConfig],
+                   kept: Mapping[str, Mapping[str, bytes]], secrets: frozenset[str],
+                   log_format: str) -> None:
+    """Pool initializer: the process's own client and sources, from the validated config."""
+    global _process
+    from monitor.http import HttpClient
+    from monitor.sources import source_class
+
+    log.add_secrets(secrets)
+    log.configure(fmt=log_format)
+    sources: dict[str, Source] = {}
+    for cfg in configs:
+        source = source_class(cfg.kind)(cfg.name, cfg.url, cfg.options)
+        if cfg.name in kept:
+            source.restore(kept[cfg.name])
+        sources[cfg.name] = source
+    _process = _Process(http=HttpClient.for_settings(settings), sources=sources)
+
+
+def _attempt_task(states: list[StateView], started: datetime,
+                  workers: int) -> list[Returned]:
+    """A pool task: these sources' attempts, reduced to what travels back well."""
+    if _process is None:
+        raise RuntimeError("pool process not started")
+    names = [s.name for s in states]
+    done = _in_threads(_process.sources, _process.http, names, {s.name: s for s in states},
+                       started, workers=workers)
+    return [(a.name, a.t0, a.fetched, a.items, _portable(a.error), a.region, a.unchanged)
+            for a in done]
+
+
+def _portable(error: Exception | None) -> Exception | None:
+    """The error itself when it survives pickling as itself, else a ReturnedError."""
+    if error is None:
+        return None
+    try:
+        back = pickle.loads(pickle.dumps(error))
+    except Exception:  # it does not travel: its name and message do
+        back = None
+    if type(back) is type(error) and str(back) == str(error):
+        return error
+    return ReturnedError(type(error).__name__, str(error))

@@ -9,12 +9,16 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 
 from monitor.errors import Failure, FetchError
 from monitor.sources.base import Response
+
+if TYPE_CHECKING:
+    from monitor.config import MonitorSettings
 
 JSON_TYPES = ("application/json", "application/geo+json", "text/json")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -32,11 +36,6 @@ class HttpClient:
                  backoff: float = 1.0, max_retry_after: float = 60.0, host_gap: float = 0.0,
                  sleep: Callable[[float], None] = time.sleep,
                  tls: ssl.SSLContext | None = None) -> None:
-        self._settings = {"user_agent": user_agent, "timeout": timeout,
-                          "connect_timeout": connect_timeout, "max_body": max_body,
-                          "max_redirects": max_redirects, "retries": retries,
-                          "backoff": backoff, "max_retry_after": max_retry_after,
-                          "host_gap": host_gap, "sleep": sleep}
         self.max_body = max_body
         self.retries = retries
         self.backoff = backoff
@@ -45,7 +44,6 @@ class HttpClient:
         self._sleep = sleep
         self._last_request: dict[str, float] = {}
         self._pace_lock = threading.Lock()
-        # Loading the CA bundle takes ~20 ms: `fresh` clients share this context.
         self._tls = tls or httpx.create_ssl_context()
         self._client = httpx.Client(
             verify=self._tls,
@@ -54,10 +52,12 @@ class HttpClient:
             follow_redirects=True, max_redirects=max_redirects,
         )
 
-    def fresh(self) -> HttpClient:
-        """A client with the same settings and no connections of its own yet (a forked
-        process must not share this one's sockets)."""
-        return HttpClient(**self._settings, tls=self._tls)
+    @classmethod
+    def for_settings(cls, settings: MonitorSettings) -> HttpClient:
+        """The client `[monitor]` describes (each process of a run builds its own)."""
+        return cls(user_agent=settings.user_agent, timeout=settings.timeout.total_seconds(),
+                   max_body=settings.max_body, retries=settings.fetch_retries,
+                   host_gap=settings.host_gap.total_seconds())
 
     def close(self) -> None:
         self._client.close()

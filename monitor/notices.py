@@ -20,21 +20,9 @@ from bs4.element import CData
 
 from monitor import countries, lexicon, notice_dates
 from monitor.errors import ParseError
+from monitor.page_noise import BLOCKS, NOISE_MARKERS, NOISE_TAGS
 from monitor.types import Item, ItemKind, Severity
 
-# One line per block element; everything else flows into the line around it.
-BLOCKS = frozenset({
-    "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt",
-    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
-    "main", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
-})
-# Never content: code, media, forms and navigation.
-NOISE_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "canvas", "nav",
-              "button", "form", "input", "select", "textarea", "object", "embed", "video",
-              "audio", "picture", "img", "link", "meta")
-# Class or id fragments of cookie banners, consent walls, breadcrumbs and share bars.
-NOISE_MARKERS = ("cookie", "consent", "gdpr", "onetrust", "didomi", "cookiebot", "truste",
-                 "breadcrumb", "skip-link", "share", "social", "newsletter")
 BODY_LIMIT = 4000           # characters of section text kept in an item body
 INTRO = "(intro)"           # the heading given to text before the first heading
 

@@ -23,10 +23,7 @@ def open_runtime(config: Config, *, migrate: bool = True, announce: bool = True)
     from monitor.runtime import Runtime, build_sources, build_watches
 
     store = open_store(config, migrate=migrate)
-    settings = config.monitor
-    http = HttpClient(user_agent=settings.user_agent, timeout=settings.timeout.total_seconds(),
-                      max_body=settings.max_body, retries=settings.fetch_retries,
-                      host_gap=settings.host_gap.total_seconds())
+    http = HttpClient.for_settings(config.monitor)
     sources, disabled = build_sources(config)
     remembering = {name: s.remembers for name, s in sources.items() if s.remembers}
     for name, kept in store.kept_parts(remembering).items():

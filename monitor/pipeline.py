@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from monitor.alerting import health_alert, log_alerts
-from monitor.attempts import Attempt, attempt_all
+from monitor.attempts import Attempt, ReturnedError, attempt_all
 from monitor.decide import Knowledge, RunChanges, Wants, decide, wants
 from monitor.diff import Known, confirm, diff
 from monitor.errors import Failure, FetchError, failure_of
@@ -213,7 +213,8 @@ def _failure_record(rt: Runtime, kind: str, attempt: Attempt, exc: Exception) ->
     settings = rt.config.monitor
     failure = failure_of(exc)
     if failure == Failure.INTERNAL:
-        error = f"internal error: {type(exc).__name__}: {exc}"
+        named = exc.type_name if isinstance(exc, ReturnedError) else type(exc).__name__
+        error = f"internal error: {named}: {exc}"
     else:
         error = str(exc)
     if failure == Failure.LAYOUT_CHANGED and not error.startswith("layout changed"):

@@ -19,12 +19,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import threading
 import unicodedata
 from datetime import UTC
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import ParseError
+from monitor.page_noise import BLOCKS, NOISE_MARKERS, NOISE_TAGS
 from monitor.sources.base import Fetched, Region
 
 if TYPE_CHECKING:
@@ -39,11 +41,13 @@ NOT_ALONE = frozenset({"html", "head", "body", "title", "meta", "link", "base", 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+_CONTROL_BYTES = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20)])
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)"""
                        rb"""|^\s*<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 _SPACES = re.compile(r"\s+")
+_BARE_ID = re.compile(r"#([A-Za-z_][A-Za-z0-9_-]*)")
 HEADING = "\x00"     # starts a heading's line in the stream; control characters are dropped
                      # from every page, so no page text can forge one
 
@@ -85,10 +89,47 @@ def html_tree(body: bytes | str) -> _Element | None:
     """The page's element tree (lxml, lenient); None for a page without any markup."""
     from lxml import etree
 
+    if isinstance(body, bytes):
+        utf8 = _utf8_bytes(body)
+        if utf8 is not None:   # most pages: libxml2 reads the bytes, no str in between
+            return etree.HTML(utf8, _utf8_parser()) if utf8 else None
     text = page_text(body) if isinstance(body, bytes) else _CONTROL.sub("", body)
     if not text.strip():
         return None
     return etree.HTML(text)
+
+
+def _utf8_bytes(body: bytes) -> bytes | None:
+    """The body as `page_text` would read it, still in UTF-8, when it is valid UTF-8 and
+    names no other encoding (no byte-order mark, no other declared charset); else None.
+    Control bytes never occur inside a UTF-8 sequence, so dropping them here drops the same
+    characters as `page_text` does."""
+    if body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    declared = _DECLARED.search(body[:4096])
+    if declared and (declared.group(1) or declared.group(2)).lower() not in (b"utf-8", b"utf8"):
+        return None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if _XML_DECLARATION.match(text):
+        return None          # rare (XHTML): `page_text` drops the declaration
+    cleaned = body.translate(None, _CONTROL_BYTES)
+    return cleaned if cleaned.decode("utf-8").strip() else b""
+
+
+_parsers = threading.local()
+
+
+def _utf8_parser() -> Any:
+    """This thread's HTML parser for UTF-8 bytes (an lxml parser is not shared by threads)."""
+    parser = getattr(_parsers, "utf8", None)
+    if parser is None:
+        from lxml import etree
+
+        parser = _parsers.utf8 = etree.HTMLParser(encoding="utf-8")
+    return parser
 
 
 @lru_cache(maxsize=256)
@@ -104,12 +145,27 @@ def selector_xpath(selector: str) -> Any | None:
         return None
 
 
-def select(tree: _Element | None, xpath: Any) -> _Element | None:
-    """The first element the selector matches, in document order."""
+def select(tree: _Element | None, xpath: Any, selector: str = "") -> _Element | None:
+    """The first element the selector matches, in document order. A bare `#id` selector is
+    answered from the IDs libxml2 registered while parsing (the first element of that id),
+    without walking the page."""
     if tree is None:
         return None
+    by_id = _id_lookup(selector) if selector.startswith("#") else None
+    if by_id is not None:
+        named = by_id(tree)
+        if named and named[0].get("id") == selector[1:]:
+            return named[0]
     found = xpath(tree)
     return found[0] if found else None
+
+
+@lru_cache(maxsize=256)
+def _id_lookup(selector: str) -> Any | None:
+    from lxml import etree
+
+    bare = _BARE_ID.fullmatch(selector)
+    return etree.XPath(f"id('{bare.group(1)}')") if bare else None
 
 
 def title(tree: _Element | None) -> str:
@@ -137,8 +193,6 @@ def read(region: _Element, heading_selector: str) -> tuple[list[str], int]:
     it and its text) and the normalised text between headings; and the text's length."""
     from lxml import etree
 
-    from monitor import notices
-
     xpath = selector_xpath(heading_selector)
     # The elements themselves (lxml keeps one proxy per live element, so they compare by
     # identity as long as this set holds them).
@@ -159,7 +213,7 @@ def read(region: _Element, heading_selector: str) -> tuple[list[str], int]:
         if event == "start":
             is_heading = element in headings
             if not is_heading and element is not region and (
-                    tag in notices.NOISE_TAGS or _is_noise(element)):
+                    tag in NOISE_TAGS or _is_noise(element)):
                 walk.skip_subtree()
                 skipped.add(element)
                 continue
@@ -172,7 +226,7 @@ def read(region: _Element, heading_selector: str) -> tuple[list[str], int]:
                 depth += is_heading
                 if element.get("id"):
                     marks.append("#" + element.get("id", ""))
-            elif tag in notices.BLOCKS:
+            elif tag in BLOCKS:
                 run.append("\n")
             _text(element.text, run, heading, depth)
             continue
@@ -184,7 +238,7 @@ def read(region: _Element, heading_selector: str) -> tuple[list[str], int]:
                 text = " ".join(unicodedata.normalize("NFKC", "".join(heading)).split())
                 parts.append(HEADING + " ".join(marks) + "\n" + text)
                 chars += len(text)
-        elif not depth and tag in notices.BLOCKS and element not in skipped:
+        elif not depth and tag in BLOCKS and element not in skipped:
             run.append("\n")
         _text(element.tail, run, heading, depth)
     text = _lines("".join(run))
@@ -243,8 +297,6 @@ def _text(value: str | None, run: list[str], heading: list[str], depth: int) -> 
 
 def _is_noise(element: _Element) -> bool:
     """`notices._is_noise` on an lxml element: hidden, navigation, banners by class or id."""
-    from monitor import notices
-
     attrs = element.attrib
     if not attrs:
         return False
@@ -256,4 +308,4 @@ def _is_noise(element: _Element) -> bool:
     if "display:none" in style or "visibility:hidden" in style:
         return True
     names = f"{attrs.get('class', '')} {attrs.get('id', '')}".lower()
-    return any(marker in names for marker in notices.NOISE_MARKERS)
+    return any(marker in names for marker in NOISE_MARKERS)

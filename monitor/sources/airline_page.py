@@ -69,7 +69,7 @@ class AirlinePage(Source):
         if xpath is None or len(fetched.pages) != 1:
             return None      # a selector only soupsieve reads: every changed body is parsed
         tree = regions.html_tree(fetched.pages[0])
-        found = regions.select(tree, xpath)
+        found = regions.select(tree, xpath, options.selector)
         if found is None:
             raise regions.matched_nothing(options.selector, fetched.url)
         return regions.html_region(found, options.heading_selector, self.kind, self.url,
@@ -105,7 +105,7 @@ def _region(body: bytes, selector: str, url: str) -> tuple[Tag, str]:
     xpath = regions.selector_xpath(selector)
     if xpath is not None:
         tree = regions.html_tree(body)
-        found = regions.select(tree, xpath)
+        found = regions.select(tree, xpath, selector)
         if found is None:
             raise regions.matched_nothing(selector, url)
         markup = regions.markup(found)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -73,10 +73,18 @@ class Fetched:
     validators: Validators = Validators()
     not_modified: bool = False
     fetched_at: datetime | None = None   # `parse` gets it as extra[FETCHED_AT]
+    dropped: int = 0                     # bytes read whose bodies were let go (`lightened`)
 
     @property
     def size(self) -> int:
-        return sum(len(p) for p in self.pages) + sum(len(b) for b in self.extra.values())
+        """Bytes read, the bodies let go included."""
+        return (self.dropped + sum(len(p) for p in self.pages)
+                + sum(len(b) for b in self.extra.values()))
+
+    def lightened(self) -> Fetched:
+        """This fetch without its bodies (its size and validators kept): what a run needs
+        of a body it will neither parse nor store, so that a batch does not hold them all."""
+        return replace(self, pages=(), extra={}, dropped=self.size)
 
 
 @dataclass(frozen=True, slots=True)
