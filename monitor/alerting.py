@@ -1,6 +1,7 @@
 """Alerts that are not decided from a batch's changes: source health, and their log lines.
 
-Item alerts, summaries and suspensions are decided for a whole batch in `monitor.decide`.
+Item alerts, summaries, suspensions and bookings are decided for a whole batch in
+`monitor.decide`.
 """
 
 from __future__ import annotations
