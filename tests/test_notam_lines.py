@@ -170,11 +170,24 @@ def test_parts_around_usual_notams_are_joined_in_order() -> None:
         assert written_lines(text) == general_lines(text)
 
 
+def test_parts_across_the_pieces_are_joined() -> None:
+    first = USUAL.replace("A) MPTO", "A) MPTO PART 1 OF 2")
+    second = USUAL.replace("A) MPTO", "A) MPTO PART 2 OF 2").replace("CLSD.", "REOPENS LATER.")
+    others = [USUAL.replace("A0501", f"A{n:04}") for n in range(1999)]
+    for texts in ([*others, first, second], [*others, first], [*others, first, second, USUAL],
+                  [*others, first, USUAL, second]):
+        text = "\n\n".join(texts)
+        assert written_lines(text) == general_lines(text)
+
+
 def test_an_unreadable_notam_is_named_as_the_general_reader_names_it() -> None:
     text = "\n\n".join([USUAL, "NOT A NOTAM AT ALL", USUAL])
     written = written_lines(text)
     assert written.startswith("ParseError: NOTAM 2 of 3 ('NOT A NOTAM AT ALL')")
     assert written == general_lines(text)
+    text = "\n\n".join([USUAL] * 2500 + ["NOT A NOTAM AT ALL"])
+    assert written_lines(text).startswith("ParseError: NOTAM 2501 of 2501 ('NOT A NOTAM")
+    assert written_lines(text) == general_lines(text)
 
 
 def test_pieces_end_each_line_and_hold_every_item() -> None:

@@ -43,42 +43,52 @@ _PIECE = 2_000  # lines per piece of printed text
 
 
 def notam_json_pieces(text: str, *, source: str) -> Iterator[str]:
-    """The item JSON lines of a file of NOTAMs, `_PIECE` lines to a piece, each line ending
-    in "\\n": what `Item.to_json_line` writes for `parse_notam_items(text, source=source)`'s
-    items, countries derived. Raises ParseError as `parse_notam_items` does.
+    """The item JSON lines of a file of NOTAMs, each ending in "\\n", in pieces of about
+    `_PIECE` lines: what `Item.to_json_line` writes for `parse_notam_items(text,
+    source=source)`'s items, countries derived. Raises ParseError as `parse_notam_items` does.
     """
     chunks = split_notams(text)
     del text
-    lines: list[str] = []
+    source_json = json_string(source)
     parts: list[Notam] = []  # consecutive parts of one NOTAM, waiting for the rest
-    usual = usual_line
-    for index, chunk in enumerate(chunks):
-        line = usual(chunk, source) if not parts else None
-        if line is not None:
-            lines.append(line)
-        else:
-            # The general reader, in the order and with the errors of `iter_notam_items`.
-            try:
-                notam = parse_chunk(chunk)
-            except ParseError as exc:
-                first = chunk.split("\n", 1)[0].strip()[:60]
-                raise ParseError(f"NOTAM {index + 1} of {len(chunks)} ({first!r}): {exc}",
-                                 source=source, url="") from exc
-            if notam.part is None and not parts:
-                lines.append(_item_line(notam, source))
-            else:
-                parts.append(notam)
-                if notam.part is None or notam.part == notam.parts:
-                    lines.extend(_item_line(joined, source) for joined in join_parts(parts))
-                    parts = []
-        if len(lines) >= _PIECE:
-            lines.append("")
-            yield "\n".join(lines)
-            lines = []
-    lines.extend(_item_line(joined, source) for joined in join_parts(parts))
-    if lines:
+    for start in range(0, len(chunks), _PIECE):
+        batch = chunks[start:start + _PIECE]
+        lines = [_line(chunk, source_json) for chunk in batch]
+        if parts or None in lines:
+            lines = _with_general_lines(lines, batch, start, len(chunks), parts, source)
         lines.append("")
         yield "\n".join(lines)
+    if parts:
+        yield "".join(_item_line(joined, source) + "\n" for joined in join_parts(parts))
+
+
+def _with_general_lines(lines: list[str | None], batch: list[str], start: int, count: int,
+                        parts: list[Notam], source: str) -> list[str]:
+    """The lines of a batch of NOTAM texts, those the usual reader left (None) read by the
+    general one, in the order and with the errors of `iter_notam_items`. `parts` holds the
+    parts of a NOTAM not yet joined (from the batch before; left for the batch after)."""
+    out: list[str] = []
+    for index, (chunk, line) in enumerate(zip(batch, lines, strict=True), start):
+        if line is not None:
+            if parts:  # a NOTAM that is no part ends the parts before it, as join_parts does
+                out.extend(_item_line(joined, source) for joined in join_parts(parts))
+                parts.clear()
+            out.append(line)
+            continue
+        try:
+            notam = parse_chunk(chunk)
+        except ParseError as exc:
+            first = chunk.split("\n", 1)[0].strip()[:60]
+            raise ParseError(f"NOTAM {index + 1} of {count} ({first!r}): {exc}",
+                             source=source, url="") from exc
+        if notam.part is None and not parts:
+            out.append(_item_line(notam, source))
+            continue
+        parts.append(notam)
+        if notam.part is None or notam.part == notam.parts:
+            out.extend(_item_line(joined, source) for joined in join_parts(parts))
+            parts.clear()
+    return out
 
 
 def _item_line(notam: Notam, source: str) -> str:
@@ -88,6 +98,11 @@ def _item_line(notam: Notam, source: str) -> str:
 def usual_line(text: str, source: str) -> str | None:
     """The item JSON line of one NOTAM text (as `split_notams` cuts it) in the usual ICAO
     layout, or None for a text that needs the general reader."""
+    return _line(text, json_string(source))
+
+
+def _line(text: str, source_json: str) -> str | None:
+    """`usual_line`, the source given as written in JSON."""
     if text[0] == "(":
         text = text[1:].lstrip()
     usual = _USUAL.match(text)
@@ -141,7 +156,7 @@ def usual_line(text: str, source: str) -> str | None:
     area = _AREAS.get(q_area)
     if area is None:
         area = _area(q_area)
-    return (f'{{"source": {json_string(source)}, "kind": "notam", "key": "{key}", '
+    return (f'{{"source": {source_json}, "kind": "notam", "key": "{key}", '
             f'"title": {json_string(title)}, "body": {json_string(body)}, "url": null, '
             f'"severity": "{severity_of(op, qcode, summary.upper())[0].label}", '
             f'"status": "{"cancelled" if op == "C" else "active"}", {places}'
