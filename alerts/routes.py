@@ -63,6 +63,9 @@ class FirShape:
     icao: str
     polygons: tuple[tuple[tuple[tuple[float, float], ...], ...], ...]
     bbox: tuple[float, float, float, float]   # min lon, min lat, max lon, max lat
+    # Airspace over international waters that a state controls (New York Oceanic): a route
+    # crossing it crosses the FIR but not the state's territory.
+    oceanic: bool = False
 
     def contains(self, point: Point) -> bool:
         lat, lon = point
@@ -95,8 +98,16 @@ class FirBoundaries:
 
     def firs_at(self, point: Point) -> tuple[str, ...]:
         """The ICAO codes of the FIRs containing a (lat, lon) point, in the order given."""
+        return tuple(dict.fromkeys(fir.icao for fir in self._shapes_at(point)))
+
+    def territorial_firs_at(self, point: Point) -> tuple[str, ...]:
+        """`firs_at`, leaving out the FIRs whose oceanic part alone holds the point."""
+        return tuple(dict.fromkeys(fir.icao for fir in self._shapes_at(point)
+                                   if not fir.oceanic))
+
+    def _shapes_at(self, point: Point) -> list[FirShape]:
         candidates = self._cells.get((_cell(point[0]), _cell(point[1])), ())
-        return tuple(fir.icao for fir in candidates if fir.contains(point))
+        return [fir for fir in candidates if fir.contains(point)]
 
 
 def _cell(degrees: float) -> int:
@@ -213,19 +224,22 @@ def load_fir_boundaries(geojson: Mapping[str, Any]) -> FirBoundaries:
     features = geojson.get("features")
     if not isinstance(features, list):
         raise ValueError("FIR boundaries: 'features' is not a list")
-    polygons: dict[str, list[tuple[tuple[tuple[float, float], ...], ...]]] = {}
+    polygons: dict[tuple[str, bool], list[tuple[tuple[tuple[float, float], ...], ...]]] = {}
     for index, feature in enumerate(features):
         where = f"FIR boundaries: features[{index}]"
         if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
             raise ValueError(f"{where}: not a GeoJSON Feature")
         icao = _feature_code(feature, where)
-        polygons.setdefault(icao, []).extend(_feature_polygons(feature.get("geometry"), where))
+        oceanic = (feature.get("properties") or {}).get("oceanic") in (True, 1, "1", "true")
+        polygons.setdefault((icao, oceanic), []).extend(
+            _feature_polygons(feature.get("geometry"), where))
     shapes = []
-    for icao, parts in polygons.items():
+    for (icao, oceanic), parts in polygons.items():
         lons = [lon for polygon in parts for lon, _ in polygon[0]]
         lats = [lat for polygon in parts for _, lat in polygon[0]]
         shapes.append(FirShape(icao=icao, polygons=tuple(parts),
-                               bbox=(min(lons), min(lats), max(lons), max(lats))))
+                               bbox=(min(lons), min(lats), max(lons), max(lats)),
+                               oceanic=oceanic))
     return FirBoundaries(firs=tuple(shapes))
 
 
@@ -245,9 +259,11 @@ def profile_route(route: Route, firs: FirBoundaries | None = None, *,
         leg_samples = sample_leg(a, b)
         samples.extend(leg_samples[1:] if samples else leg_samples)
     crossed = list(route.firs)
+    territorial = list(route.firs)   # the FIRs whose states' territory the route crosses
     if firs is not None:
         for point in samples:
             crossed.extend(firs.firs_at(point))
+            territorial.extend(firs.territorial_firs_at(point))
     fir_codes = tuple(dict.fromkeys(crossed))
 
     stops = route.airports
@@ -258,7 +274,7 @@ def profile_route(route: Route, firs: FirBoundaries | None = None, *,
         where = f"{airport.icao} ({airport.country})" if airport.country else airport.icao
         airport_reasons.append((airport.icao, airport.country, f"route {label} {verb} {where}"))
     endpoint_countries = [country for _, country, _ in airport_reasons if country]
-    fir_country_codes = [country for fir in fir_codes
+    fir_country_codes = [country for fir in dict.fromkeys(territorial)
                          for country in _fir_countries(fir, fir_countries)]
     countries = tuple(dict.fromkeys([*endpoint_countries, *fir_country_codes]))
     # An endpoint country reads as the arrival or departure; any other as touched.

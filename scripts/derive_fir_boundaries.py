@@ -99,24 +99,30 @@ def _rounded(polygon: Polygon) -> list[list[list[float]]]:
 
 
 def derive(boundaries: dict, dat: str) -> dict:
-    """The shipped FeatureCollection: one MultiPolygon per ICAO FIR, sorted by code."""
-    parts: dict[str, list] = {}
+    """The shipped FeatureCollection: one MultiPolygon per ICAO FIR, sorted by code; a FIR
+    with oceanic parts (New York's over the Atlantic) has a second feature marked `oceanic`,
+    so that crossing it does not count as crossing the state's territory."""
+    parts: dict[tuple[str, bool], list] = {}
     for feature in boundaries["features"]:
         code = fir_code(str(feature["properties"]["id"]))
         if code is not None:
-            parts.setdefault(code, []).append(make_valid(shape(feature["geometry"])))
+            oceanic = str(feature["properties"].get("oceanic", "0")) == "1"
+            parts.setdefault((code, oceanic), []).append(make_valid(shape(feature["geometry"])))
     names = fir_names(dat)
     features = []
-    for code in sorted(parts):
-        merged = unary_union(parts[code])
+    for code, oceanic in sorted(parts):
+        merged = unary_union(parts[(code, oceanic)])
         simple = merged.simplify(TOLERANCE_DEG, preserve_topology=True)
         polygons = [rings for p in _polygons(simple) if (rings := _rounded(p))]
         if not polygons:
             print(f"{code}: nothing left after simplifying, skipped", file=sys.stderr)
             continue
+        properties: dict = {"icao": code, "name": names.get(code, "")}
+        if oceanic:
+            properties["oceanic"] = True
         features.append({
             "type": "Feature",
-            "properties": {"icao": code, "name": names.get(code, "")},
+            "properties": properties,
             "geometry": {"type": "MultiPolygon", "coordinates": polygons},
         })
     return {"type": "FeatureCollection", "features": features}
@@ -128,7 +134,8 @@ commit {SOURCE_COMMIT}), licensed under Creative Commons Attribution-ShareAlike 
 International (full text in firs.LICENSE).
 
 Changes made: the features of each ICAO FIR were merged into one (sub-sectors and oceanic parts
-such as SBAZ-CE or KZMA-OCN joined to their FIR; a few ids that are no FIR dropped), simplified
+such as SBAZ-CE or KZMA-OCN joined to their FIR; the parts the source marks oceanic kept as a
+second feature of the FIR with "oceanic": true; a few ids that are no FIR dropped), simplified
 (Douglas-Peucker, {TOLERANCE_DEG} degree), rounded to {DECIMALS} decimals and gzip-compressed, by
 scripts/derive_fir_boundaries.py. The derived file is under the same licence.
 
@@ -154,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         out.write(text.encode("utf-8"))
     (args.out / "firs.LICENSE").write_bytes((args.source / "LICENSE").read_bytes())
     (args.out / "firs.ATTRIBUTION").write_text(ATTRIBUTION, encoding="utf-8")
-    print(f"{target}: {len(collection['features'])} FIRs, "
+    codes = {feature["properties"]["icao"] for feature in collection["features"]}
+    print(f"{target}: {len(codes)} FIRs, "
           f"{len(text)} bytes of JSON, {target.stat().st_size} gzip'd")
     return 0
 

@@ -49,10 +49,14 @@ def test_the_shipped_file_stays_small():
 
 
 def test_one_feature_per_icao_fir_and_no_sub_sectors(firs):
-    codes = [feature["properties"]["icao"] for feature in shipped_geojson()["features"]]
+    features = shipped_geojson()["features"]
+    codes = [f["properties"]["icao"] for f in features if not f["properties"].get("oceanic")]
     assert len(codes) == len(set(codes)) > 300
     assert all(len(code) == 4 and code.isalpha() for code in codes)
     assert {"SVZM", "SBAZ", "KZMA", "LPPO", "TTZP", "TNCF", "SKED", "OIIX", "LGGG"} <= set(codes)
+    # The parts the source marks oceanic are a second feature of their FIR (at most one).
+    oceanic = [f["properties"]["icao"] for f in features if f["properties"].get("oceanic")]
+    assert len(oceanic) == len(set(oceanic)) and {"KZNY", "SBAO", "KZAK"} <= set(oceanic)
     names = {f["properties"]["icao"]: f["properties"]["name"]
              for f in shipped_geojson()["features"]}
     assert names["SVZM"] == "Maiquetia"
@@ -126,8 +130,8 @@ def test_the_script_derives_the_shipped_files_from_the_vatspy_data(tmp_path):
 @given(lat=st.floats(-89.9, 89.9), lon=st.floats(-180, 180))
 def test_the_cell_index_finds_what_testing_every_fir_finds(lat, lon):
     firs = shipped_fir_boundaries()
-    assert firs.firs_at((lat, lon)) == tuple(
-        fir.icao for fir in firs.firs if fir.contains((lat, lon)))
+    assert firs.firs_at((lat, lon)) == tuple(dict.fromkeys(
+        fir.icao for fir in firs.firs if fir.contains((lat, lon))))
 
 
 def test_the_users_boundaries_win_over_the_shipped_ones(tmp_path):
@@ -149,3 +153,17 @@ def test_the_users_boundaries_win_over_the_shipped_ones(tmp_path):
     mine.write_text(f'[geo]\nfir_boundaries = "mine.geojson"\n{watchlist}')
     assert [fir.icao for fir in fir_boundaries(load_config(mine)).firs] == ["XVEN"]
     assert build_watches(load_config(mine))["desk"].routes[0].firs == ("XVEN",)
+
+
+def test_crossing_an_oceanic_fir_touches_no_state_territory(firs):
+    from monitor.runtime import FIR_COUNTRIES
+
+    def profile(route: str):  # type: ignore[no-untyped-def]
+        return profile_route(parse_route(route), firs, fir_countries=FIR_COUNTRIES)
+
+    atlantic = profile("LIS-CCS")       # New York Oceanic only, far from the United States
+    assert "KZNY" in atlantic.firs and "US" not in atlantic.countries
+    assert "US" in profile("JFK-LHR").countries     # departs from the US, of course
+    assert "US" in profile("BOS-BDA").countries     # New York's landward part (KZNY)
+    crossing = next(r for f, r in atlantic.fir_reasons if f == "KZNY")
+    assert crossing == "route LIS-CCS crosses FIR KZNY"
