@@ -13,8 +13,6 @@ from monitor.opening import open_store
 
 
 @dataclass(frozen=True)
-
-
 class SourceStatus:
     name: str
     kind: str
@@ -27,8 +25,6 @@ class SourceStatus:
 
 
 @dataclass(frozen=True)
-
-
 class WatchlistStatus:
     name: str
     active_items: int
@@ -121,11 +117,33 @@ def route(config: Config, text: str,
     finally:
         store.close()
     hits = [(s.item, reasons) for s in active if (reasons := match(watch, s.item))]
+    return _rows(hits), unreliable
+
+
+def watchlist_items(config: Config, watchlist: str) -> list[dict[str, Any]]:
+    """The active items a watchlist's own rules match now, with its reasons (the rows of
+    `route`, one per item and source), highest severity first."""
+    from alerts.match import match
+    from monitor.runtime import build_watches
+
+    watch = build_watches(config).get(watchlist)
+    if watch is None:
+        raise UsageError(f"unknown watchlist '{watchlist}' "
+                         f"(configured: {', '.join(config.watchlists) or 'none'})")
+    store = open_store(config)
+    try:
+        active = store.active_items()
+    finally:
+        store.close()
+    hits = [(s.item, reasons) for s in active if (reasons := match(watch, s.item))]
+    return _rows(hits)
+
+
+def _rows(hits: list[tuple[Any, list[str]]]) -> list[dict[str, Any]]:
     hits.sort(key=lambda h: (-int(h[0].severity), h[0].key, h[0].source))
-    rows = [{"severity": item.severity.label, "key": item.key, "source": item.source,
+    return [{"severity": item.severity.label, "key": item.key, "source": item.source,
              "title": item.title, "reasons": reasons, "valid_to": item.to_json()["valid_to"],
              "url": item.url, "item": item.to_json()} for item, reasons in hits]
-    return rows, unreliable
 
 
 def route_firs(config: Config, text: str) -> tuple[str, ...]:

@@ -16,13 +16,21 @@ from monitor.logs import log
 from monitor.opening import close_runtime, open_runtime, open_store
 from monitor.parse_command import parse_file, print_parsed
 from monitor.probes import notify_test, record
-from monitor.queries import SourceStatus, WatchlistStatus, alerts, route, route_firs, status
+from monitor.queries import (
+    SourceStatus,
+    WatchlistStatus,
+    alerts,
+    route,
+    route_firs,
+    status,
+    watchlist_items,
+)
 from monitor.trip_risks import trips
 
 __all__ = [
     "SourceStatus", "WatchlistStatus", "alerts", "close_runtime", "feed", "load", "notify_test",
     "once", "open_runtime", "open_store", "parse_file", "print_parsed", "prune", "record",
-    "route", "route_firs", "serve", "status", "trips", "write_feeds",
+    "route", "route_firs", "serve", "status", "trips", "watchlist_items", "write_feeds",
 ]
 
 

@@ -30,42 +30,30 @@ def row(key: str, severity: str, reasons: list[str], source: str = "faa-prn",
             "item": full}
 
 
-def alert(key: str, severity: str, reasons: list[str], title: str) -> dict[str, Any]:
-    return {"key": key, "severity": severity, "source": "airline", "reasons": reasons,
-            "title": title, "watchlist": "latam-desk", "created_at": "2025-11-22T10:00:00Z"}
-
-
-def test_hazards_join_the_routes_items_with_the_watchlists_own_reasons() -> None:
-    routes = {
-        "LIS-CCS": [row("KICZ A0012/25", "warning", ["route LIS-CCS crosses FIR SVZM"],
-                        firs=["SVZM"], url="https://www.faa.gov/a.pdf"),
-                    row("CZIB 1", "warning", ["route LIS-CCS crosses FIR SVZM"],
-                        source="easa", valid_to="2026-02-16T23:59:00Z")],
-        "GRU-CCS": [row("KICZ A0012/25", "warning", ["route GRU-CCS crosses FIR SVZM"],
-                        source="notams", firs=["SVZM"]),
-                    row("IB § notice", "warning", ["route GRU-CCS arrives at SVMI (VE)"])],
-    }
-    alerts = [alert("KICZ A0012/25", "warning", ["FIR SVZM", "route LIS-CCS crosses FIR SVZM"],
-                    "[WARNING] KICZ A0012/25: advisory"),
-              alert("AV § old", "critical", ["country VE"], "[CRITICAL] AV § old: AV: closed"),
-              alert("AV § old", "warning", ["airline AV"], "[WARNING] AV § old: earlier")]
-    # The watchlist matches the KICZ NOTAM, the CZIB and an airline notice no route lists;
-    # the Iberia notice is another airline's (status leaves it out).
-    hazards = watchlist_hazards(["KICZ A0012/25", "CZIB 1", "AV § old", "TP § gone"],
-                                routes, alerts)
-    assert [h.key for h in hazards] == ["AV § old", "CZIB 1", "KICZ A0012/25", "TP § gone"]
-    old, czib, kicz, gone = hazards
+def test_hazards_are_the_watchlists_items_one_per_key_citing_every_source() -> None:
+    rows = [
+        row("AV § closed", "critical", ["country VE", "airline AV"], source="avianca",
+            valid_to="2025-12-12T23:59:59Z"),
+        row("KICZ A0012/25", "warning", ["FIR SVZM", "route LIS-CCS crosses FIR SVZM",
+                                         "route GRU-CCS crosses FIR SVZM"],
+            firs=["SVZM"], url="https://www.faa.gov/a.pdf"),
+        row("KICZ A0012/25", "warning", ["FIR SVZM", "route GRU-CCS crosses FIR SVZM"],
+            source="notams", firs=["SVZM"]),
+        row("CZIB 1", "warning", ["country VE"], source="easa",
+            valid_to="2026-02-16T23:59:00Z", url="javascript:alert(1)"),
+    ]
+    hazards = watchlist_hazards(rows, ["LIS-CCS", "GRU-CCS", "MAD-CCS"])
+    assert [h.key for h in hazards] == ["AV § closed", "CZIB 1", "KICZ A0012/25"]
+    closed, czib, kicz = hazards
     assert kicz.reasons == ("FIR SVZM", "route LIS-CCS crosses FIR SVZM",
                             "route GRU-CCS crosses FIR SVZM")
     assert kicz.sources == ("faa-prn", "notams")
     assert kicz.routes == ("LIS-CCS", "GRU-CCS")
-    assert kicz.link == "https://www.faa.gov/a.pdf"
-    assert czib.valid_to == "2026-02-16T23:59:00Z" and czib.detailed
-    # Known from its newest alert only: its words, no validity.
-    assert (old.severity, old.title, old.reasons, old.detailed) == (
-        "critical", "AV: closed", ("country VE",), False)
-    assert validity(old) == "validity: see the source"
-    assert gone.reasons == ("matches the watchlist",) and gone.sources == ()
+    assert kicz.link == "https://www.faa.gov/a.pdf" and czib.link is None
+    # Matched by the watchlist's own rules (a country, an airline): still its full validity.
+    assert closed.routes == () and closed.reasons == ("country VE", "airline AV")
+    assert validity(closed) == "valid until 2025-12-12 23:59Z"
+    assert czib.valid_to == "2026-02-16T23:59:00Z"
 
 
 def test_only_http_links_become_links() -> None:

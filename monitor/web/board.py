@@ -34,7 +34,6 @@ class Hazard:
     firs: tuple[str, ...] = ()
     area: Mapping[str, Any] | None = None
     routes: tuple[str, ...] = ()        # the watchlist's routes it affects
-    detailed: bool = True               # False: known from its alerts only (no validity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,66 +45,39 @@ class RouteLine:
     airports: tuple[Mapping[str, Any], ...] = field(default=())
 
 
-def watchlist_hazards(keys: Iterable[str], route_rows: Mapping[str, Sequence[Mapping[str, Any]]],
-                      alert_rows: Sequence[Mapping[str, Any]]) -> list[Hazard]:
-    """The watchlist's active hazards, highest severity first.
-
-    `keys`: what `status` says the watchlist matches now (its own rules: minimum severity,
-    airlines). `route_rows`: `route`'s rows for each of its routes (the current items with
-    the route's reasons). `alert_rows`: its alerts, newest first; they give the watchlist's own
-    reasons and stand in for items that no route of it lists.
-    """
-    wanted = list(dict.fromkeys(keys))
+def watchlist_hazards(rows: Sequence[Mapping[str, Any]],
+                      route_labels: Iterable[str]) -> list[Hazard]:
+    """The watchlist's active hazards, highest severity first: `rows` are its matching items
+    with its reasons (`service.watchlist_items`, one row per item and source); an item
+    reported by several sources is one hazard citing them all, with every reason once. The
+    watchlist's routes an item affects are those its reasons name."""
+    labels = list(route_labels)
     by_key: dict[str, dict[str, Any]] = {}
-    for label, rows in route_rows.items():
-        for row in rows:
-            if row["key"] not in wanted:
-                continue
-            item = row.get("item") or {}
-            entry = by_key.setdefault(row["key"], {
-                "severity": row["severity"], "title": row["title"], "sources": [],
-                "reasons": [], "routes": [], "item": item, "url": row.get("url")})
-            if _rank(row["severity"]) < _rank(entry["severity"]):
-                entry.update(severity=row["severity"], title=row["title"], item=item)
-            entry["sources"].append(row["source"])
-            entry["reasons"].extend(row.get("reasons") or [])
-            entry["routes"].append(label)
-    remembered: dict[str, Mapping[str, Any]] = {}
-    for alert in alert_rows:  # newest first: the first seen per key is the latest word
-        if alert.get("key") and alert["key"] not in remembered:
-            remembered[alert["key"]] = alert
+    for row in rows:
+        entry = by_key.setdefault(row["key"], {"row": row, "sources": [], "reasons": []})
+        if _rank(row["severity"]) < _rank(entry["row"]["severity"]):
+            entry["row"] = row
+        entry["sources"].append(row["source"])
+        entry["reasons"].extend(row.get("reasons") or [])
     hazards = []
-    for key in wanted:
-        alert = remembered.get(key)
-        own = [r for r in (alert.get("reasons") or []) if not r.startswith("route ")] \
-            if alert else []
-        entry = by_key.get(key)
-        if entry is not None:
-            item = entry["item"]
-            hazards.append(Hazard(
-                key=key, severity=entry["severity"], title=entry["title"],
-                sources=tuple(dict.fromkeys(entry["sources"])),
-                reasons=tuple(dict.fromkeys([*own, *entry["reasons"]])),
-                valid_from=item.get("valid_from"), valid_to=item.get("valid_to"),
-                valid_to_estimated=bool(item.get("valid_to_estimated")),
-                link=safe_link(entry["url"]), firs=tuple(item.get("firs") or ()),
-                area=item.get("area"), routes=tuple(dict.fromkeys(entry["routes"]))))
-        elif alert is not None:
-            hazards.append(Hazard(
-                key=key, severity=alert["severity"], title=_alert_subject(alert),
-                sources=(alert["source"],), reasons=tuple(alert.get("reasons") or ()),
-                detailed=False))
-        else:
-            hazards.append(Hazard(key=key, severity="info", title=key, sources=(),
-                                  reasons=("matches the watchlist",), detailed=False))
+    for key, entry in by_key.items():
+        row, reasons = entry["row"], list(dict.fromkeys(entry["reasons"]))
+        item = row.get("item") or {}
+        hazards.append(Hazard(
+            key=key, severity=row["severity"], title=row["title"],
+            sources=tuple(dict.fromkeys(entry["sources"])), reasons=tuple(reasons),
+            valid_from=item.get("valid_from"), valid_to=item.get("valid_to"),
+            valid_to_estimated=bool(item.get("valid_to_estimated")),
+            link=safe_link(row.get("url")), firs=tuple(item.get("firs") or ()),
+            area=item.get("area"),
+            routes=tuple(label for label in labels
+                         if any(r.startswith(f"route {label} ") for r in reasons))))
     hazards.sort(key=lambda h: (_rank(h.severity), h.key))
     return hazards
 
 
 def validity(hazard: Hazard) -> str:
     """The validity window in a desk's words: "2025-11-21 17:43Z to 2026-02-19 23:59Z"."""
-    if not hazard.detailed:
-        return "validity: see the source"
     start, end = _short(hazard.valid_from), _short(hazard.valid_to)
     estimated = " (estimated)" if hazard.valid_to_estimated else ""
     if start and end:
@@ -235,11 +207,3 @@ def _short(value: str | None) -> str:
 
 def _rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
-
-
-def _alert_subject(alert: Mapping[str, Any]) -> str:
-    """An alert title without its "[SEVERITY] key: " head (the board shows those apart)."""
-    title = str(alert.get("title") or "")
-    head = f"{alert.get('key')}: "
-    _, _, rest = title.partition("] ")
-    return rest.removeprefix(head) if rest.startswith(head) else (rest or title)

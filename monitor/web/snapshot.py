@@ -95,10 +95,8 @@ class Reader:
         history = service.alerts(self.config, max(window, self.config.monitor.retention),
                                  None, now)
         if watchlist is not None:
-            mine = [a for a in history if a["watchlist"] == watchlist]
-            route_rows = {line.label: service.route(self.config, line.label, now)[0]
-                          for line in self.geography.routes.get(watchlist, [])}
-            hazards = watchlist_hazards(known[watchlist]["keys"], route_rows, mine)
+            labels = [line.label for line in self.geography.routes.get(watchlist, [])]
+            hazards = watchlist_hazards(service.watchlist_items(self.config, watchlist), labels)
         trips, trips_error = self._trips_of(watchlist)
         return Board(
             now=iso(now) or "", watchlist=watchlist, watchlists=status["watchlists"],
