@@ -3,14 +3,15 @@
 An attempt is what one source's fetch and parse produced, or how they failed. A changed body
 whose watched region is the one already parsed (tokens, nonces and banners outside the region
 change on every request) is recognised by the region's digest and not parsed at all, and its
-body is let go at once: a batch holds only the bodies it will parse or store.
+body is let go at once; a page that was parsed (or failed) is kept packed, for the run to
+store: a batch never holds its pages until the commit.
 
-A large batch on a machine with more than one core is shared between this process and a
-process pool (the standard library's): each pool process builds its own HTTP client and the
-sources it is given, fetches side by side in threads as this process does, and hands back
-small results (for an unchanged region its digest, length and validators, not the page).
-A host paced by `host_gap` stays in one process. A pool process that dies, or cannot start,
-costs its share a second fetch here, never a silent gap.
+A large batch on a machine with more than one core goes to a process pool (the standard
+library's), one process per core: each builds its own HTTP client and the sources it is
+given, fetches side by side in threads, and hands back small results (for an unchanged region
+its digest, length and validators). A host paced by `host_gap` stays in one process. This
+process waits, then decides and writes everything; a pool process that dies, or cannot start,
+costs its sources a second fetch here, never a silent gap.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from urllib.parse import urlsplit
 
 from monitor.errors import ParseError
 from monitor.logs import log
-from monitor.records import StateView
+from monitor.records import PackedBody, StateView
 from monitor.sources.base import Fetched, Http, Region, Source, Validators
 from monitor.types import Item
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 # A region whose text fell below this share of its last good read lost its content (a page
 # that now shows only a cookie banner), however short a healthy region may be.
 SHRINK_LIMIT = 0.2
-# From this many sources a batch is worth a second process (starting one costs ~30 ms).
+# From this many sources a batch is worth a pool (a process starts in ~10-30 ms).
 POOL_FROM = 64
 MAX_PROCESSES = 4
 # Sources per task of a pool process when no host is paced (results come back in parts,
@@ -60,6 +61,7 @@ class Attempt:
     error: Exception | None = None
     region: Region | None = None
     unchanged: bool = False      # the watched region is the one already parsed: same items
+    page: PackedBody | None = None   # the first page parsed (or failed), packed to be kept
 
     @property
     def reobserved(self) -> bool:
@@ -104,6 +106,10 @@ def attempt_source(source: Source, http: Http, state: StateView,
         result.items = source.parse_fetched(result.fetched)
     except Exception as exc:  # a parser bug is a failed run, never a crashed scheduler
         result.error = exc
+    if result.fetched is not None and result.fetched.pages:
+        # Parsed or failed: the run may keep the page; a batch holds it packed.
+        result.page = PackedBody.of(result.fetched.pages[0])
+        result.fetched = result.fetched.lightened(keep_extra=True)
     return result
 
 
@@ -149,23 +155,14 @@ def _in_threads(sources: Mapping[str, Source], http: Http, names: Sequence[str],
                              names))
 
 
-def shares(names: Sequence[str], hosts: Mapping[str, str], count: int, *,
-           paced: bool) -> list[list[str]]:
-    """`names` cut into `count` shares of about equal size, in order. When hosts are paced
-    every host's sources go to one share (whole hosts, the largest first, each to the
-    smallest share so far): one process keeps that host's distance."""
-    if not paced:
-        size, extra = divmod(len(names), count)
-        cut, start = [], 0
-        for i in range(count):
-            end = start + size + (i < extra)
-            cut.append(list(names[start:end]))
-            start = end
-        return cut
+def host_shares(names: Sequence[str], hosts: Mapping[str, str],
+                count: int) -> list[list[str]]:
+    """`names` cut into `count` shares, every host's sources in one share (whole hosts, the
+    largest first, each to the smallest share so far), each share in `names` order."""
     by_host: dict[str, list[str]] = {}
     for name in names:
         by_host.setdefault(hosts[name], []).append(name)
-    cut = [[] for _ in range(count)]
+    cut: list[list[str]] = [[] for _ in range(count)]
     for group in sorted(by_host.values(), key=len, reverse=True):
         min(cut, key=len).extend(group)
     order = {name: i for i, name in enumerate(names)}
@@ -174,39 +171,37 @@ def shares(names: Sequence[str], hosts: Mapping[str, str], count: int, *,
 
 def _in_processes(rt: Runtime, names: list[str], states: dict[str, StateView],
                   started: datetime, *, workers: int, processes: int) -> list[Attempt]:
-    """This process fetches the first share in threads while a pool of `processes - 1`
-    fetches the others; the attempts come back in `names` order."""
+    """A pool of `processes` fetches and parses the batch while this process waits (it
+    keeps its memory for the results and the commit); attempts come back in `names` order."""
     import multiprocessing
 
     paced = rt.config.monitor.host_gap.total_seconds() > 0
-    hosts = {n: urlsplit(rt.sources[n].url).netloc.lower() for n in names}
-    own, *others = shares(names, hosts, processes, paced=paced)
-    # A paced host's sources travel as one task (one process); otherwise in small tasks.
-    tasks = [task for share in others
-             for task in ([share] if paced else _chunks(share, TASK_SIZE))]
-    given = [n for share in others for n in share]
-    remembering = {n: rt.sources[n].remembers for n in given if rt.sources[n].remembers}
+    if paced:  # one task per share: every paced host in one process
+        hosts = {n: urlsplit(rt.sources[n].url).netloc.lower() for n in names}
+        tasks = [share for share in host_shares(names, hosts, processes) if share]
+    else:      # small tasks to whichever process is free: results come back in parts
+        tasks = _chunks(names, TASK_SIZE)
+    remembering = {n: rt.sources[n].remembers for n in names if rt.sources[n].remembers}
     kept = rt.store.kept_parts(remembering) if remembering else {}
-    start = (rt.config.monitor, [rt.config.sources[n] for n in given], kept,
+    start = (rt.config.monitor, [rt.config.sources[n] for n in names], kept,
              rt.config.secrets, log.fmt)
     # A forked process would write out again what this one has not flushed yet.
     sys.stdout.flush()
     sys.stderr.flush()
     context = (multiprocessing.get_context("fork") if sys.platform == "linux"
                else multiprocessing.get_context())
+    log.info("batch.processes", processes=processes, sources=len(names))
     found: dict[str, Attempt] = {}
-    with ProcessPoolExecutor(max_workers=processes - 1, mp_context=context,
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context,
                              initializer=_start_process, initargs=start) as pool:
         futures = [(task, pool.submit(_attempt_task, [states[n] for n in task], started,
                                       workers)) for task in tasks]
-        for a in _in_threads(rt.sources, rt.http, own, states, started, workers=workers):
-            found[a.name] = a
         for task, future in futures:
             try:
                 for a in _received(future.result(), states, started):
                     found[a.name] = a
             except Exception as exc:  # a process died or could not start: fetch it here
-                log.warning("once.process_lost", sources=len(task),
+                log.warning("batch.process_lost", sources=len(task),
                             error=f"{type(exc).__name__}: {exc}")
                 for a in _in_threads(rt.sources, rt.http, task, states, started,
                                      workers=workers):
@@ -218,15 +213,17 @@ def _chunks(names: list[str], size: int) -> list[list[str]]:
     return [names[i:i + size] for i in range(0, len(names), size)]
 
 
-# What a pool process hands back per source: name, t0, fetched, items, error, region,
-# unchanged (the state it was given stays here).
-Returned = tuple[str, float, Fetched | None, list[Item], Exception | None, Region | None, bool]
+# What a pool process hands back per source: name, t0, fetched (without its pages), items,
+# error, region, unchanged, the packed page (the state it was given stays here).
+Returned = tuple[str, float, Fetched | None, list[Item], Exception | None, Region | None, bool,
+                 PackedBody | None]
 
 
 def _received(returned: list[Returned], states: Mapping[str, StateView],
               started: datetime) -> list[Attempt]:
-    return [Attempt(name, states[name], started, t0, fetched, items, error, region, unchanged)
-            for name, t0, fetched, items, error, region, unchanged in returned]
+    return [Attempt(name, states[name], started, t0, fetched, items, error, region, unchanged,
+                    page)
+            for name, t0, fetched, items, error, region, unchanged, page in returned]
 
 
 @dataclass
@@ -267,8 +264,8 @@ def _attempt_task(states: list[StateView], started: datetime,
     names = [s.name for s in states]
     done = _in_threads(_process.sources, _process.http, names, {s.name: s for s in states},
                        started, workers=workers)
-    return [(a.name, a.t0, a.fetched, a.items, _portable(a.error), a.region, a.unchanged)
-            for a in done]
+    return [(a.name, a.t0, a.fetched, a.items, _portable(a.error), a.region, a.unchanged,
+             a.page) for a in done]
 
 
 def _portable(error: Exception | None) -> Exception | None:

@@ -187,7 +187,7 @@ def _success_record(rt: Runtime, kind: str, attempt: Attempt, fetched: Fetched,
         if result.upserts or not state.baseline_done:
             # The body behind changed items is kept for debugging; bytes that changed
             # around the same items (tokens, timestamps) are not worth a write.
-            record.raw[:0] = [(fetched.url, page, "page") for page in fetched.pages[:1]]
+            record.raw[:0] = [(fetched.url, attempt.page, "page")] if attempt.page else []
     record.diff = result
     record.new = sum(c.kind == ChangeKind.NEW for c in result.changes)
     record.updated = sum(c.kind in (ChangeKind.UPDATED, ChangeKind.REINSTATED)
@@ -230,8 +230,8 @@ def _failure_record(rt: Runtime, kind: str, attempt: Attempt, exc: Exception) ->
                     "last_status": RunStatus.FAILED,
                     "next_due_at": now + backoff_delay(failures, rt.config.sources[name].every,
                                                        retry_after)}
-    if fetched is not None and fetched.pages:
-        record.raw = [(fetched.url, fetched.pages[0], "page")]  # the body that failed to parse
+    if fetched is not None and attempt.page is not None:
+        record.raw = [(fetched.url, attempt.page, "page")]  # the body that failed to parse
     if health_alert_due(failures=failures, threshold=settings.alert_after_failures,
                         alerted_at=state.health_alerted_at, now=now,
                         repeat=settings.health_repeat):

@@ -6,6 +6,8 @@ types) can name them without loading SQLAlchemy.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -81,6 +83,21 @@ class NewAlert:
     merge_into: int | None = None    # instead of a new alert: cite this source in that one
 
 
+@dataclass(frozen=True, slots=True)
+class PackedBody:
+    """A body to keep in `raw_bodies`, compressed as soon as it is read (a batch of changed
+    pages would otherwise hold every page until its commit): its digest, size and gzip."""
+
+    sha256: str
+    size: int
+    gzipped: bytes
+
+    @classmethod
+    def of(cls, body: bytes) -> PackedBody:
+        return cls(hashlib.sha256(body).hexdigest(), len(body),
+                   gzip.compress(body, compresslevel=5))
+
+
 @dataclass(slots=True)
 class RunRecord:
     """Everything one source run writes, committed in one transaction."""
@@ -100,7 +117,7 @@ class RunRecord:
     diff: Diff | None = None
     alerts: list[NewAlert] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)     # SourceState columns to set
-    raw: list[tuple[str, bytes, str]] = field(default_factory=list)  # (url, body, part)
+    raw: list[tuple[str, bytes | PackedBody, str]] = field(default_factory=list)  # url, body, part
     state_exists: bool = False       # the source_state row is there (update, not insert)
 
     @property

@@ -81,10 +81,13 @@ class Fetched:
         return (self.dropped + sum(len(p) for p in self.pages)
                 + sum(len(b) for b in self.extra.values()))
 
-    def lightened(self) -> Fetched:
-        """This fetch without its bodies (its size and validators kept): what a run needs
-        of a body it will neither parse nor store, so that a batch does not hold them all."""
-        return replace(self, pages=(), extra={}, dropped=self.size)
+    def lightened(self, *, keep_extra: bool = False) -> Fetched:
+        """This fetch without its pages (and extras unless `keep_extra`), its size and
+        validators kept: what a run needs of bodies it has parsed or will not parse, so that
+        a batch does not hold them all."""
+        extra = self.extra if keep_extra else {}
+        return replace(self, pages=(), extra=extra,
+                       dropped=self.size - sum(len(b) for b in extra.values()))
 
 
 @dataclass(frozen=True, slots=True)

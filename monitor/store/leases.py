@@ -114,10 +114,12 @@ def lock_writer(s: Session, now: datetime) -> None:
 def _ensure_rows(s: Session, names: list[str], *, expires_at: datetime = _FREE) -> None:
     rows = [{"name": n, "owner": "", "expires_at": expires_at} for n in names]
     dialect = s.get_bind().dialect.name
+    # Executed with a list of parameters: one cached statement, not one with a VALUES row
+    # per source compiled afresh for every batch.
     if dialect == "postgresql":
-        s.execute(postgresql.insert(Lease).values(rows).on_conflict_do_nothing())
+        s.execute(postgresql.insert(Lease.__table__).on_conflict_do_nothing(), rows)
     elif dialect == "sqlite":
-        s.execute(sqlite.insert(Lease).values(rows).on_conflict_do_nothing())
+        s.execute(sqlite.insert(Lease.__table__).on_conflict_do_nothing(), rows)
     else:  # others: insert what is missing (a racing twin then fails the transaction)
         have = set(s.scalars(select(Lease.name).where(Lease.name.in_(names))))
         missing = [r for r in rows if r["name"] not in have]

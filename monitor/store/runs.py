@@ -6,8 +6,6 @@ locked: two processes, or two jobs of one, never decide against the same picture
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -27,7 +25,7 @@ from monitor.models import (
     Run,
     SourceState,
 )
-from monitor.records import DeliveryStatus, NewAlert, RunRecord
+from monitor.records import DeliveryStatus, NewAlert, PackedBody, RunRecord
 from monitor.store.base import StoreBase
 from monitor.store.knowledge import load_knowledge
 from monitor.store.leases import lease_name, lock_writer
@@ -132,18 +130,19 @@ class Runs(StoreBase):
             ids.append(row.id)
         return ids
 
-    def _keep_raw(self, s: Session, source: str, run_id: int, url: str, body: bytes,
-                  now: datetime, part: str = "page") -> None:
+    def _keep_raw(self, s: Session, source: str, run_id: int, url: str,
+                  body: bytes | PackedBody, now: datetime, part: str = "page") -> None:
         """Keep the last few distinct bodies of each part per source; an unchanged body
         writes nothing."""
-        digest = hashlib.sha256(body).hexdigest()
+        packed = body if isinstance(body, PackedBody) else PackedBody.of(body)
+        digest = packed.sha256
         mine = (RawBody.source == source, RawBody.part == part)
         last = s.scalars(select(RawBody.sha256).where(*mine, RawBody.url == url)
                          .order_by(RawBody.id.desc()).limit(1)).first()
         if last == digest:
             return
         s.add(RawBody(source=source, run_id=run_id, fetched_at=now, url=url, part=part,
-                      sha256=digest, size=len(body), body=gzip.compress(body, compresslevel=5)))
+                      sha256=digest, size=packed.size, body=packed.gzipped))
         s.flush()
         keep = select(RawBody.id).where(*mine).order_by(RawBody.id.desc()).limit(
             RAW_BODIES_KEPT)
