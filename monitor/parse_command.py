@@ -78,51 +78,72 @@ def print_parsed(kind: str, path: Path, settings: list[str], extras: list[str], 
             out.write(piece.decode("utf-8", "surrogatepass"))
 
 # A NOTAM file from this size is parsed in parts by a process pool: starting the workers
-# costs some tens of milliseconds, a MB of NOTAMs (some 5,000) takes 0.15 s.
-
-
+# costs some tens of milliseconds, a MB of NOTAMs (some 7,000) takes 0.1 s.
 NOTAM_PROCESSES_AT = 1_000_000
-
-
 NOTAM_PROCESSES_MAX = 4
-
-
 _PIECE = 2_000  # items per piece of printed text
+# Each worker's part weighs this much less than this process's: a worker starts some tens of
+# milliseconds later and writes its lines to a file that is read back.
+_OWN_WEIGHT = 1.05
+_READ_BACK = 1 << 20  # bytes per piece of a worker's lines
 
 
-def _notam_json(path: Path, *, source: str, processes: int | None = None) -> list[bytes]:
-    """The item JSON lines of a NOTAM file, in UTF-8.
+def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Iterator[bytes]:
+    """The item JSON lines of a NOTAM file, in UTF-8 pieces, all made before the first.
 
     A large file is cut into runs of whole NOTAMs (`cut_notam_file`), one per process (by
     default one per core, at most NOTAM_PROCESSES_MAX); this process parses the first while
-    a process pool parses the others. When a part fails, the whole file is parsed again here,
-    so the error names the NOTAM by its place in the file, as one process names it.
+    a process pool parses the others, each writing its lines to a file in a temporary
+    directory (read back in pieces: pickled through a pipe they cost more). When a part
+    fails, the whole file is parsed again here, so the error names the NOTAM by its place in
+    the file, as one process names it.
     """
     from monitor.notam import cut_notam_file
 
     data = _read(path)
     if processes is None:
         processes = min(_cores(), NOTAM_PROCESSES_MAX)
-    parts = (cut_notam_file(data, processes)
+    parts = (cut_notam_file(data, processes,
+                            first_share=_OWN_WEIGHT / (_OWN_WEIGHT + processes - 1))
              if processes > 1 and len(data) >= NOTAM_PROCESSES_AT else [data])
     if len(parts) < 2:
-        return _notam_part_json(data, source)
+        yield from _notam_part_json(data, source)
+        return
+    import tempfile
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     from monitor.errors import ParseError
 
-    del data  # the parts hold it
     first, rest = parts[0], parts[1:]
-    try:
-        with ProcessPoolExecutor(max_workers=len(rest)) as pool:
-            others = [pool.submit(_notam_part_json, part, source) for part in rest]
-            pieces = _notam_part_json(first, source)
-            for other in others:
-                pieces += other.result()
-        return pieces
-    except (ParseError, BrokenProcessPool, OSError):  # a NOTAM unread, or no worker to be had
-        return _notam_part_json(b"".join(parts), source)
+    del parts
+    with tempfile.TemporaryDirectory(prefix="monitor-parse-") as tmp:
+        written = [Path(tmp, f"part-{n}.json") for n in range(len(rest))]
+        try:
+            with ProcessPoolExecutor(max_workers=len(rest)) as pool:
+                others = [pool.submit(_notam_part_file, part, source, to)
+                          for part, to in zip(rest, written, strict=True)]
+                del rest
+                pieces = _notam_part_json(first, source)
+                for other in others:
+                    other.result()
+        except (ParseError, BrokenProcessPool, OSError):  # a NOTAM unread, or no worker
+            yield from _notam_part_json(data, source)
+            return
+        del data
+        yield from pieces
+        del pieces
+        for to in written:
+            with to.open("rb") as lines:
+                while piece := lines.read(_READ_BACK):
+                    yield piece
+
+
+def _notam_part_file(data: bytes, source: str, to: Path) -> None:
+    """`_notam_part_json` written to the file `to`."""
+    pieces = _notam_part_json(data, source)
+    with to.open("wb") as out:
+        out.writelines(pieces)
 
 
 def _notam_part_json(data: bytes, source: str) -> list[bytes]:

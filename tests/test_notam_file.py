@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,18 @@ def test_cut_parts_give_the_texts_of_the_whole_file(pieces: int) -> None:
     data = corpus(200_000)
     parts = cut_notam_file(data, pieces)
     assert len(parts) == pieces and b"".join(parts) == data
+    texts = [t for part in parts for t in split_notams(part.decode())]
+    assert texts == split_notams(data.decode())
+
+
+@pytest.mark.parametrize(("pieces", "share"), [(2, 0.6), (3, 0.4), (4, 0.3)])
+def test_the_first_part_takes_its_share(pieces: int, share: float) -> None:
+    data = corpus(400_000)
+    parts = cut_notam_file(data, pieces, first_share=share)
+    assert len(parts) == pieces and b"".join(parts) == data
+    assert abs(len(parts[0]) / len(data) - share) < 0.02
+    rest = [len(part) / len(data) for part in parts[1:]]
+    assert max(rest) - min(rest) < 0.02
     texts = [t for part in parts for t in split_notams(part.decode())]
     assert texts == split_notams(data.decode())
 
@@ -89,3 +102,21 @@ def test_the_parts_parsed_in_a_process_pool_print_what_one_process_prints(
     pieces = parse_command._notam_json(path, source="notam", processes=processes)
     one = parse_command._notam_json(path, source="notam", processes=1)
     assert b"".join(pieces) == b"".join(one)
+
+
+def test_the_workers_files_are_gone_once_printed_or_given_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = corpus(NOTAM_PROCESSES_AT + 100_000)
+    path = tmp_path / "notams.txt"
+    path.write_bytes(data)
+    work = tmp_path / "tmp"
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))  # where the workers' lines go
+    one = b"".join(parse_command._notam_json(path, source="notam", processes=1))
+    assert b"".join(parse_command._notam_json(path, source="notam", processes=2)) == one
+    assert list(work.iterdir()) == []
+    pieces = parse_command._notam_json(path, source="notam", processes=2)
+    next(pieces)
+    assert len(list(work.iterdir())) == 1  # the worker's lines, not yet read back
+    pieces.close()  # a reader that stopped early
+    assert list(work.iterdir()) == []

@@ -22,7 +22,7 @@ from monitor.notam import fields
 from monitor.notam.item import TITLE_LIMIT, severity_of, to_item, trim
 from monitor.notam.model import Notam, split_places
 from monitor.notam.parse import KICZ_TEXT, join_parts, parse_chunk, split_notams
-from monitor.types import json_codes, json_string
+from monitor.types import Severity, json_codes, json_string
 
 # ASCII digits only ([0-9], not \d): a text with other digits goes the general way. The
 # Q-line as fields.qline reads it whole (padding allowed, the coordinates and both flight
@@ -156,12 +156,19 @@ def _line(text: str, source_json: str) -> str | None:
     area = _AREAS.get(q_area)
     if area is None:
         area = _area(q_area)
+    day = _DAYS.get(b[:6]) or _day(b[:6])
+    valid_from = f'{day}{b[6:8]}:{b[8:]}:00Z"' if day else "null"
+    if c is None:
+        valid_to = "null"
+    else:
+        day = _DAYS.get(c[:6]) or _day(c[:6])
+        valid_to = f'{day}{c[6:8]}:{c[8:]}:00Z"' if day else "null"
     return (f'{{"source": {source_json}, "kind": "notam", "key": "{key}", '
             f'"title": {json_string(title)}, "body": {json_string(body)}, "url": null, '
-            f'"severity": "{severity_of(op, qcode, summary.upper())[0].label}", '
+            f'"severity": "{_LABELS[severity_of(op, qcode, summary.upper())[0]]}", '
             f'"status": "{"cancelled" if op == "C" else "active"}", {places}'
-            f'"airlines": [], "flight": null, "valid_from": {_json_stamp(b)}, '
-            f'"valid_to": {"null" if c is None else _json_stamp(c)}, '
+            f'"airlines": [], "flight": null, "valid_from": {valid_from}, '
+            f'"valid_to": {valid_to}, '
             f'"valid_to_estimated": {"false" if est is None else "true"}, '
             f'"replaces": {replaces}, "cancels": {cancels}, "area": {area}, '
             '"published_at": null}')
@@ -199,6 +206,7 @@ _AREAS: dict[str, str] = {}
 # '"YYYY-MM-DDT' for a `YYMMDD` date, "" for no date.
 _DAYS: dict[str, str] = {}
 _KEPT = 10_000  # values kept in each of these
+_LABELS = {severity: severity.label for severity in Severity}
 
 
 def _places(a: str, fir: str, text_e: str) -> str:
@@ -233,7 +241,9 @@ def _area(q_area: str) -> str:
 
 
 def _day(date: str) -> str:
-    """'"YYYY-MM-DDT' for `YYMMDD` (fields.stamp's century pivot), "" for no such day."""
+    """'"YYYY-MM-DDT' for `YYMMDD` (fields.stamp's century pivot), "" for no such day: with
+    an hour and minute in range, the start of `fields.stamp`'s time as `json_time` writes
+    it."""
     yy, month, day = int(date[:2]), int(date[2:4]), int(date[4:])
     try:
         written = '"' + datetime(fields.two_digit_year(yy), month, day).date().isoformat() + "T"
@@ -243,10 +253,3 @@ def _day(date: str) -> str:
         _DAYS.clear()
     _DAYS[date] = written
     return written
-
-
-def _json_stamp(value: str) -> str:
-    """`YYMMDDHHMM` (ASCII digits, hour and minute in range) as the item JSON writes
-    `fields.stamp(value)`."""
-    day = _DAYS.get(value[:6]) or _day(value[:6])
-    return f"{day}{value[6:8]}:{value[8:]}:00Z\"" if day else "null"

@@ -110,19 +110,15 @@ def split_notams(text: str, *, at_blank_lines: bool = True) -> list[str]:
     if not cuts or text[:cuts[0]].strip():
         cuts.insert(0, 0)
     cuts.append(len(text))
-    chunks = []
-    for i in range(len(cuts) - 1):
-        chunk = text[cuts[i]:cuts[i + 1]].strip()
-        if chunk:
-            chunks.append(chunk)
-    return chunks
+    return [chunk for start, end in itertools.pairwise(cuts)
+            if (chunk := text[start:end].strip())]
 
 
-def cut_notam_file(data: bytes, pieces: int) -> list[bytes]:
-    """A file of NOTAMs as read (UTF-8) in up to `pieces` parts of about equal size, each a run
-    of whole NOTAMs, for processes to parse apart: decoded (`errors="replace"`) and split by
-    `split_notams`, the parts give one after the other the texts of the whole file, and
-    parsed, its items.
+def cut_notam_file(data: bytes, pieces: int, *, first_share: float | None = None) -> list[bytes]:
+    """A file of NOTAMs as read (UTF-8) in up to `pieces` parts of about equal size (or the
+    first about `first_share` of the file, the others equal), each a run of whole NOTAMs, for
+    processes to parse apart: decoded (`errors="replace"`) and split by `split_notams`, the
+    parts give one after the other the texts of the whole file, and parsed, its items.
 
     A part starts right after a blank line, at a line that starts a NOTAM with a header (not
     a `Q)` line, which might belong to the header above) and holds no "PART" before the next
@@ -130,9 +126,11 @@ def cut_notam_file(data: bytes, pieces: int) -> list[bytes]:
     see back-to-back NOTAMs that the whole file shows (`split_notams` looks for them only
     in a text holding ")(" or ") (").
     """
+    first = len(data) // pieces if first_share is None else int(len(data) * first_share)
     cuts = [0]
     for piece in range(1, pieces):
-        cut = _cut_after(data, max(cuts[-1], len(data) * piece // pieces))
+        near = first + (len(data) - first) * (piece - 1) // max(1, pieces - 1)
+        cut = _cut_after(data, max(cuts[-1], near))
         if cut is None:
             break
         cuts.append(cut)
