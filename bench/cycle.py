@@ -16,7 +16,9 @@ region. Runs alternate between the two tools. Two modes:
 
 Prints, per mode and K: wall time per cycle, CPU seconds, peak RSS (of every cycle, the first
 included), rows written per unchanged cycle, the 1%-changed cycle, and the ratio to urlwatch's
-wall time on the same pages.
+wall time on the same pages. CPU seconds add up a run's process pool; peak RSS is that of its
+largest process (both as `wait4` reports them). The pages are served from this process, on
+the same cores as both tools.
 """
 
 from __future__ import annotations
@@ -203,6 +205,8 @@ def bench(k: int, cycles: int, watchlists: int, urlwatch: list[str] | None,
         if urlwatch:
             timed([*urlwatch, *uw_args], uw_env)             # urlwatch's first reading
         ours, theirs, cpu, rss = [], [], [], []
+        theirs_cpu: list[float] = []
+        theirs_rss: list[int] = []
         before = row_counts(folder / "bench.db")
         for _ in range(cycles):                              # alternate the two tools
             wall, cpu_s, peak = timed([*MONITOR, "once"], env)
@@ -210,7 +214,10 @@ def bench(k: int, cycles: int, watchlists: int, urlwatch: list[str] | None,
             cpu.append(cpu_s)
             rss.append(peak)
             if urlwatch:
-                theirs.append(timed([*urlwatch, *uw_args], uw_env)[0])
+                uw_wall, uw_cpu, uw_rss = timed([*urlwatch, *uw_args], uw_env)
+                theirs.append(uw_wall)
+                theirs_cpu.append(uw_cpu)
+                theirs_rss.append(uw_rss)
         after = row_counts(folder / "bench.db")
         per_cycle = {t: (after[t] - before[t]) / cycles for t in TABLES}
         for i in range(0, k, 100):                           # 1% of the pages change
@@ -229,8 +236,9 @@ def bench(k: int, cycles: int, watchlists: int, urlwatch: list[str] | None,
               + ", ".join(f"{t} {n:g}" for t, n in per_cycle.items()))
         if urlwatch:
             ratio = statistics.median(ours) / statistics.median(theirs)
-            print(f"         urlwatch 2.29: {statistics.median(theirs):6.2f} s wall per "
-                  f"unchanged cycle; monitor/urlwatch = {ratio:.2f}")
+            print(f"         urlwatch 2.29: {statistics.median(theirs):6.2f} s wall, "
+                  f"{statistics.median(theirs_cpu):5.2f} s CPU, peak RSS {max(theirs_rss)} MB "
+                  f"per unchanged cycle; monitor/urlwatch = {ratio:.2f}")
     finally:
         pages.stop()
 

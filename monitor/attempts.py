@@ -194,8 +194,10 @@ def _in_processes(rt: Runtime, names: list[str], states: dict[str, StateView],
     found: dict[str, Attempt] = {}
     with ProcessPoolExecutor(max_workers=processes, mp_context=context,
                              initializer=_start_process, initargs=start) as pool:
+        # `workers` fetches at a time in all, as one process would make them.
+        each = max(1, -(-workers // processes))
         futures = [(task, pool.submit(_attempt_task, [states[n] for n in task], started,
-                                      workers)) for task in tasks]
+                                      each)) for task in tasks]
         for task, future in futures:
             try:
                 for a in _received(future.result(), states, started):
