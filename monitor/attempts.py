@@ -16,6 +16,7 @@ costs its sources a second fetch here, never a silent gap.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -188,6 +189,9 @@ def _in_processes(rt: Runtime, names: list[str], states: dict[str, StateView],
     # A forked process would write out again what this one has not flushed yet.
     sys.stdout.flush()
     sys.stderr.flush()
+    # What exists now (modules, configuration, sources) lives as long as the process: the
+    # collector need not walk it again, here or in the forked processes (gc.freeze's use).
+    gc.freeze()
     context = (multiprocessing.get_context("fork") if sys.platform == "linux"
                else multiprocessing.get_context())
     log.info("batch.processes", processes=processes, sources=len(names))

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from monitor.models import Lease, SourceState
@@ -116,9 +115,14 @@ def _ensure_rows(s: Session, names: list[str], *, expires_at: datetime = _FREE) 
     dialect = s.get_bind().dialect.name
     # Executed with a list of parameters: one cached statement, not one with a VALUES row
     # per source compiled afresh for every batch.
+    # Each dialect's module is loaded only where it is in use.
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         s.execute(postgresql.insert(Lease.__table__).on_conflict_do_nothing(), rows)
     elif dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         s.execute(sqlite.insert(Lease.__table__).on_conflict_do_nothing(), rows)
     else:  # others: insert what is missing (a racing twin then fails the transaction)
         have = set(s.scalars(select(Lease.name).where(Lease.name.in_(names))))
