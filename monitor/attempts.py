@@ -180,6 +180,9 @@ def _in_processes(rt: Runtime, names: list[str], states: dict[str, StateView],
     if paced:  # one task per share: every paced host in one process
         hosts = {n: urlsplit(rt.sources[n].url).netloc.lower() for n in names}
         tasks = [share for share in host_shares(names, hosts, processes) if share]
+        if len(tasks) < 2:       # one paced host: one process, this one
+            return _in_threads(rt.sources, rt.http, names, states, started, workers=workers)
+        processes = len(tasks)   # fewer hosts than cores: no idle process
     else:      # small tasks to whichever process is free: results come back in parts
         tasks = _chunks(names, TASK_SIZE)
     remembering = {n: rt.sources[n].remembers for n in names if rt.sources[n].remembers}

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from monitor import service
+from monitor.attempts import host_shares
 from monitor.pipeline import run_many
 from monitor.sources import SOURCES
 from monitor.sources.airline_page import AirlinePage
@@ -254,3 +255,13 @@ def test_an_error_that_cannot_travel_back_still_names_its_type(
     assert outcomes["page-7"].status == "failed"
     assert outcomes["page-7"].error == "internal error: OddError: bad table at 7"
     assert {o.status for name, o in outcomes.items() if name != "page-7"} == {"ok"}
+
+
+def test_paced_hosts_stay_whole_in_one_share() -> None:
+    names = [f"s{i}" for i in range(10)]
+    hosts = {n: ("a" if i < 5 else "b" if i < 8 else "c") for i, n in enumerate(names)}
+    cut = host_shares(names, hosts, 2)
+    assert sorted(n for share in cut for n in share) == sorted(names)
+    for host in "abc":
+        assert sum(any(hosts[n] == host for n in share) for share in cut) == 1
+    assert cut == [["s0", "s1", "s2", "s3", "s4"], ["s5", "s6", "s7", "s8", "s9"]]
