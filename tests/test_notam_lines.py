@@ -119,6 +119,12 @@ EDGES = {
     "FIR in the text": USUAL.replace("CLSD.", "CLSD IN MAIQUETIA FIR (SVZM)."),
     "parenthesis in the text": USUAL.replace("CLSD.", "CLSD (WIP)."),
     "closing parenthesis": f"({USUAL}\n)",
+    "opening parenthesis alone": f"(\n{USUAL})",
+    "NOTAM in the text": USUAL.replace("CLSD.", "CLSD. REF NOTAM A0400/25."),
+    "header in the text": USUAL.replace("CLSD.", "CLSD.\nA0400/25 NOTAMC A0300/25"),
+    "Q-line in the text": USUAL.replace("CLSD.", "CLSD.\nQ) MPZL/QMRLC/IV/NBO/A/000/999/"),
+    "KICZ line in the text": USUAL.replace("CLSD.", "CLSD.\nKICZ A0012/25 SEE THERE"),
+    "domestic line in the text": USUAL.replace("CLSD.", "CLSD.\n!PTY 12/345 PTY SEE THERE"),
     "DUPE": USUAL + " DUPE",
     "trailing spaces": USUAL.replace("CLSD.", "CLSD.  \nREST OF TEXT\t"),
     # fields.firs_of looks 40 characters back for "FIR": trailing spaces are cut first.

@@ -21,7 +21,16 @@ from monitor.errors import ParseError
 from monitor.notam import fields
 from monitor.notam.item import TITLE_LIMIT, severity_of, to_item, trim
 from monitor.notam.model import Notam, split_places
-from monitor.notam.parse import KICZ_TEXT, join_parts, parse_chunk, split_notams
+from monitor.notam.parse import (
+    BLANK_LINES,
+    KICZ_TEXT,
+    START,
+    back_to_back_hint,
+    join_parts,
+    newlines,
+    parse_chunk,
+    split_notams,
+)
 from monitor.types import Severity, json_codes, json_string
 
 # ASCII digits only ([0-9], not \d): a text with other digits goes the general way. The
@@ -46,24 +55,101 @@ def notam_json_pieces(text: str, *, source: str) -> Iterator[str]:
     """The item JSON lines of a file of NOTAMs, each ending in "\\n", in pieces of about
     `_PIECE` lines: what `Item.to_json_line` writes for `parse_notam_items(text,
     source=source)`'s items, countries derived. Raises ParseError as `parse_notam_items` does.
+
+    The file is read a blank-line separated block at a time: a block that holds one usual
+    NOTAM and nothing `split_notams` would cut it at is written at once; runs of the other
+    blocks go through `split_notams` and the readers as a file of their own.
     """
-    chunks = split_notams(text)
-    del text
+    text = newlines(text)
+    if back_to_back_hint(text):  # NOTAMs back to back in parentheses: split the whole file
+        yield from _chunk_pieces(split_notams(text), source)
+        return
+    blocks = [block for block in map(str.strip, BLANK_LINES.split(text)) if block]
     source_json = json_string(source)
     parts: list[Notam] = []  # consecutive parts of one NOTAM, waiting for the rest
+    try:
+        for start in range(0, len(blocks), _PIECE):
+            batch = blocks[start:start + _PIECE]
+            lines = [_line(block, source_json) if _one_notam(block) else None
+                     for block in batch]
+            if parts or None in lines:
+                lines = _with_general_lines(lines, batch, parts, source)
+            lines.append("")
+            yield "\n".join(lines)
+        if parts:
+            yield "".join(_item_line(joined, source) + "\n" for joined in join_parts(parts))
+    except ParseError as exc:
+        # Named as iter_notam_items names it: by its place among all the file's NOTAMs.
+        for _ in _chunk_pieces(split_notams(text), source):
+            pass
+        raise exc
+
+
+def _one_notam(block: str) -> bool:
+    """Whether `split_notams` starts no NOTAM inside a block that `_line` reads.
+
+    It starts them at a header line, a `!` text, a KICZ, KFDC or KNMH display text and a
+    `Q)` line not right under its header; what `_line` reads opens with a header and its
+    Q-line. So: the header is on the first line, and no line after the Q-line starts a
+    NOTAM. Quickly when the words a start needs are each in the block once (on the header
+    line, on the Q-line) or not at all.
+    """
+    header = block.find("NOTAM")
+    if header < 0 or "\n" in block[:header]:
+        return False
+    if (block.count("NOTAM") == 1 and block.count("Q)") == 1 and "!" not in block
+            and "KICZ" not in block and "KFDC" not in block and "KNMH" not in block):
+        return True
+    q_line = block.find("Q)")
+    if q_line < 0:
+        return False
+    q_line_end = block.find("\n", q_line)
+    return q_line_end < 0 or START.search(block, q_line_end) is None
+
+
+def _chunk_pieces(chunks: list[str], source: str) -> Iterator[str]:
+    """`notam_json_pieces` for the NOTAM texts `split_notams` cut out of a file."""
+    source_json = json_string(source)
+    parts: list[Notam] = []
     for start in range(0, len(chunks), _PIECE):
         batch = chunks[start:start + _PIECE]
         lines = [_line(chunk, source_json) for chunk in batch]
         if parts or None in lines:
-            lines = _with_general_lines(lines, batch, start, len(chunks), parts, source)
+            lines = _with_chunk_lines(lines, batch, start, len(chunks), parts, source)
         lines.append("")
         yield "\n".join(lines)
     if parts:
         yield "".join(_item_line(joined, source) + "\n" for joined in join_parts(parts))
 
 
-def _with_general_lines(lines: list[str | None], batch: list[str], start: int, count: int,
-                        parts: list[Notam], source: str) -> list[str]:
+def _with_general_lines(lines: list[str | None], blocks: list[str], parts: list[Notam],
+                        source: str) -> list[str]:
+    """The lines of a batch of blocks, the runs of those left (None) cut by `split_notams`
+    and read as a file of their own. `parts` as in `_with_chunk_lines`."""
+    out: list[str] = []
+    run: list[str] = []  # blocks left, one after the other
+    for block, line in zip(blocks, lines, strict=True):
+        if line is None:
+            run.append(block)
+            continue
+        if run:
+            chunks = split_notams("\n\n".join(run))
+            out += _with_chunk_lines([_line(c, json_string(source)) for c in chunks], chunks,
+                                     0, len(chunks), parts, source)
+            run = []
+        if parts:  # a NOTAM that is no part ends the parts before it, as join_parts does
+            out.extend(_item_line(joined, source) for joined in join_parts(parts))
+            parts.clear()
+        out.append(line)
+    if run:
+        chunks = split_notams("\n\n".join(run))
+        out += _with_chunk_lines([_line(c, json_string(source)) for c in chunks], chunks, 0,
+                                 len(chunks), parts, source)
+    return out
+
+
+def _with_chunk_lines(lines: list[str | None], batch: list[str], start: int, count: int,
+                      parts: list[Notam], source: str) -> list[str]:
     """The lines of a batch of NOTAM texts, those the usual reader left (None) read by the
     general one, in the order and with the errors of `iter_notam_items`. `parts` holds the
     parts of a NOTAM not yet joined (from the batch before; left for the batch after)."""

@@ -31,7 +31,7 @@ _DOMESTIC = re.compile(
     r"(?P<loc>[A-Z0-9]{2,5})(?![A-Z0-9])[ \t]*")
 # A line where a new NOTAM starts: a header, a `!` text, a KICZ display text, or a `Q)` line.
 # Led by a literal newline so the engine jumps from line to line.
-_START = re.compile(
+START = re.compile(
     rf"\n[ \t]*(?:\(?[ \t]*{_ID}[ \t]+NOTAM[NRC](?![A-Z])"
     rf"|!(?=[A-Z0-9]{{2,5}}[ \t]+{_ID})"
     r"|(?:KICZ|KFDC|KNMH)[ \t]+[A-Z]\d{1,4}/\d{2}(?!\d)"
@@ -44,7 +44,7 @@ _BLANK_BYTES = re.compile(rb"\n\r?\n")
 _BACK_TO_BACK_HINT_BYTES = re.compile(rb"\) ?\(")
 _LOOSE_BACK_TO_BACK_BYTES = re.compile(rb"\)[ \t]*\(")
 _QE_LABEL = re.compile(r"\s[QE]\)")
-_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _ITEM_LINE = re.compile(r"\n[ \t]*[QE]\)")
 
 _B_VALUE = re.compile(r"\s*(?:(\d{10})|(WIE))")
@@ -87,12 +87,12 @@ def split_notams(text: str, *, at_blank_lines: bool = True) -> list[str]:
     header just above it; in a file, also after a blank line. With `at_blank_lines=False`
     (one NOTAM's text, as the FAA APIs return it) an empty line inside E) stays in E).
     """
-    text = "\n" + _newlines(text)
-    if _back_to_back_hint(text):
+    text = "\n" + newlines(text)
+    if back_to_back_hint(text):
         text = _BACK_TO_BACK.sub(")\n", text)
     starts: list[int] = []
     header_open = False  # the last start was a header: its own Q) line may follow
-    for match in _START.finditer(text):
+    for match in START.finditer(text):
         pos = match.start() + 1
         if match.group("q") is not None:
             if header_open and not _QE_LABEL.search(text, starts[-1], pos):
@@ -104,7 +104,7 @@ def split_notams(text: str, *, at_blank_lines: bool = True) -> list[str]:
         starts.append(pos)
     cuts = starts
     if at_blank_lines:
-        blanks = [m.end() for m in _BLANK_LINES.finditer(text)]
+        blanks = [m.end() for m in BLANK_LINES.finditer(text)]
         if blanks:
             cuts = sorted({*starts, *blanks})
     if not cuts or text[:cuts[0]].strip():
@@ -145,7 +145,7 @@ def cut_notam_file(data: bytes, pieces: int, *, first_share: float | None = None
 
 def parse_chunk(text: str) -> Notam:
     """Parse one NOTAM already split out of a file (see `split_notams`)."""
-    text = _newlines(text).strip()
+    text = newlines(text).strip()
     if not text:
         raise ParseError("empty NOTAM text")
     first = text[0]
@@ -399,10 +399,10 @@ def _cut_after(data: bytes, near: int, tries: int = 1000) -> int | None:
         # both, whatever came before (a header start does not depend on the lines above).
         # Bytes end to end in "\n" decode as they do in the whole file.
         eol = data.find(b"\n", cut)
-        line = _newlines(data[cut - 1:eol if eol >= 0 else len(data)].decode(
+        line = newlines(data[cut - 1:eol if eol >= 0 else len(data)].decode(
             "utf-8", errors="replace"))
         if len(line) > 1 and not line[1].isspace():
-            start = _START.match(line)
+            start = START.match(line)
             if start is not None and start.group("q") is None:
                 after = _BLANK_BYTES.search(data, cut)
                 if b"PART" not in data[cut:after.start() if after else len(data)]:
@@ -412,12 +412,12 @@ def _cut_after(data: bytes, near: int, tries: int = 1000) -> int | None:
     return None
 
 
-def _back_to_back_hint(text: str) -> bool:
+def back_to_back_hint(text: str) -> bool:
     """`")(" in text or ") (" in text`, in one pass (")" is frequent: `in` is slow here)."""
     return _BACK_TO_BACK_HINT.search(text) is not None
 
 
-def _newlines(text: str) -> str:
+def newlines(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
