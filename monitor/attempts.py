@@ -22,7 +22,8 @@ import pickle
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -35,7 +36,7 @@ from monitor.sources.base import Fetched, Http, Region, Source, Validators
 from monitor.types import Item
 
 if TYPE_CHECKING:
-    from monitor.config import MonitorSettings, SourceConfig
+    from monitor.config import Config, MonitorSettings, SourceConfig
     from monitor.runtime import Runtime
 
 # A region whose text fell below this share of its last good read lost its content (a page
@@ -124,14 +125,19 @@ def check_not_gutted(region: Region, before: int | None, *, url: str = "") -> No
 def attempt_all(rt: Runtime, names: list[str], states: dict[str, StateView],
                 started: datetime, *, workers: int) -> list[Attempt]:
     """Every source's attempt, in `names` order: fetched side by side in threads, and for a
-    large batch on several cores, in a pool of processes as well."""
+    large batch on several cores, by a pool of processes (the runtime's, else one started
+    for this batch)."""
     if len(names) < 2:  # a scheduled job runs one source: no pool to start
         return [attempt(rt, n, states[n], started) for n in names]
-    processes = process_count(len(names))
-    if processes > 1:
-        return _in_processes(rt, names, states, started, workers=workers,
-                             processes=processes)
-    return _in_threads(rt.sources, rt.http, names, states, started, workers=workers)
+    if process_count(len(names)) < 2:
+        return _in_threads(rt.sources, rt.http, names, states, started, workers=workers)
+    if rt.pool is not None:
+        return rt.pool.attempts(rt, names, states, started, workers=workers)
+    pool = FetchPool.start(rt.config, names)
+    try:
+        return pool.attempts(rt, names, states, started, workers=workers)
+    finally:
+        pool.close()
 
 
 def process_count(sources: int) -> int:
@@ -170,43 +176,65 @@ def host_shares(names: Sequence[str], hosts: Mapping[str, str],
     return [sorted(share, key=order.__getitem__) for share in cut]
 
 
-def _in_processes(rt: Runtime, names: list[str], states: dict[str, StateView],
-                  started: datetime, *, workers: int, processes: int) -> list[Attempt]:
-    """A pool of `processes` fetches and parses the batch while this process waits (it
-    keeps its memory for the results and the commit); attempts come back in `names` order."""
-    import multiprocessing
+class FetchPool:
+    """The processes that fetch and parse a large batch, started before the batch is claimed:
+    while this process opens the store and claims the sources, they load what fetching needs
+    and build their clients and sources. This process waits for their results (it keeps its
+    memory for them and the commit); attempts come back in `names` order."""
 
-    paced = rt.config.monitor.host_gap.total_seconds() > 0
-    if paced:  # one task per share: every paced host in one process
-        hosts = {n: urlsplit(rt.sources[n].url).netloc.lower() for n in names}
-        tasks = [share for share in host_shares(names, hosts, processes) if share]
-        if len(tasks) < 2:       # one paced host: one process, this one
-            return _in_threads(rt.sources, rt.http, names, states, started, workers=workers)
-        processes = len(tasks)   # fewer hosts than cores: no idle process
-    else:      # small tasks to whichever process is free: results come back in parts
-        tasks = _chunks(names, TASK_SIZE)
-    remembering = {n: rt.sources[n].remembers for n in names if rt.sources[n].remembers}
-    kept = rt.store.kept_parts(remembering) if remembering else {}
-    start = (rt.config.monitor, [rt.config.sources[n] for n in names], kept,
-             rt.config.secrets, log.fmt)
-    # A forked process would write out again what this one has not flushed yet.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # What exists now (modules, configuration, sources) lives as long as the process: the
-    # collector need not walk it again, here or in the forked processes (gc.freeze's use).
-    gc.freeze()
-    context = (multiprocessing.get_context("fork") if sys.platform == "linux"
-               else multiprocessing.get_context())
-    log.info("batch.processes", processes=processes, sources=len(names))
-    found: dict[str, Attempt] = {}
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context,
-                             initializer=_start_process, initargs=start) as pool:
+    def __init__(self, executor: ProcessPoolExecutor, processes: int) -> None:
+        self._executor = executor
+        self.processes = processes
+
+    @classmethod
+    def start(cls, config: Config, names: Sequence[str]) -> FetchPool:
+        import multiprocessing
+
+        processes = process_count(len(names))
+        configs = [config.sources[n] for n in names if n in config.sources]
+        # A forked process would write out again what this one has not flushed yet.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # What exists now lives as long as the process: neither the collector here nor the
+        # forked processes need walk it again (gc.freeze's use).
+        gc.freeze()
+        context = (multiprocessing.get_context("fork") if sys.platform == "linux"
+                   else multiprocessing.get_context())
+        executor = ProcessPoolExecutor(max_workers=processes, mp_context=context,
+                                       initializer=_start_process,
+                                       initargs=(config.monitor, configs, config.secrets,
+                                                 log.fmt))
+        executor.submit(_started)   # the processes start now, not at the first batch
+        return cls(executor, processes)
+
+    def attempts(self, rt: Runtime, names: list[str], states: dict[str, StateView],
+                 started: datetime, *, workers: int) -> list[Attempt]:
+        paced = rt.config.monitor.host_gap.total_seconds() > 0
+        if paced:  # one task per share: every paced host in one process
+            hosts = {n: urlsplit(rt.sources[n].url).netloc.lower() for n in names}
+            tasks = [share for share in host_shares(names, hosts, self.processes) if share]
+        else:      # small tasks to whichever process is free: results come back in parts
+            tasks = _chunks(names, TASK_SIZE)
+        remembering = {n: rt.sources[n].remembers for n in names if rt.sources[n].remembers}
+        kept = rt.store.kept_parts(remembering) if remembering else {}
+        log.info("batch.processes", processes=self.processes, sources=len(names))
         # `workers` fetches at a time in all, as one process would make them.
-        each = max(1, -(-workers // processes))
-        futures = [(task, pool.submit(_attempt_task, [states[n] for n in task], started,
-                                      each)) for task in tasks]
+        each = max(1, -(-workers // self.processes))
+        futures = []
+        for task in tasks:
+            try:
+                future: Future[list[Returned]] | None = self._executor.submit(
+                    _attempt_task, [states[n] for n in task],
+                    {n: kept[n] for n in task if n in kept}, started, each)
+            except Exception:  # the pool broke already: fetched here below
+                future = None
+            futures.append((task, future))
+        gc.freeze()  # what this process loaded meanwhile (the store's modules) stays too
+        found: dict[str, Attempt] = {}
         for task, future in futures:
             try:
+                if future is None:
+                    raise BrokenProcessPool("the pool broke before this task was given")
                 for a in _received(future.result(), states, started):
                     found[a.name] = a
             except Exception as exc:  # a process died or could not start: fetch it here
@@ -215,7 +243,10 @@ def _in_processes(rt: Runtime, names: list[str], states: dict[str, StateView],
                 for a in _in_threads(rt.sources, rt.http, task, states, started,
                                      workers=workers):
                     found[a.name] = a
-    return [found[n] for n in names]
+        return [found[n] for n in names]
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _chunks(names: list[str], size: int) -> list[list[str]]:
@@ -241,14 +272,14 @@ class _Process:
 
     http: Http
     sources: dict[str, Source]
+    restored: set[str] = field(default_factory=set)
 
 
 _process: _Process | None = None
 
 
 def _start_process(settings: MonitorSettings, configs: list[SourceConfig],
-                   kept: Mapping[str, Mapping[str, bytes]], secrets: frozenset[str],
-                   log_format: str) -> None:
+                   secrets: frozenset[str], log_format: str) -> None:
     """Pool initializer: the process's own client and sources, from the validated config."""
     global _process
     from monitor.http import HttpClient
@@ -256,20 +287,25 @@ def _start_process(settings: MonitorSettings, configs: list[SourceConfig],
 
     log.add_secrets(secrets)
     log.configure(fmt=log_format)
-    sources: dict[str, Source] = {}
-    for cfg in configs:
-        source = source_class(cfg.kind)(cfg.name, cfg.url, cfg.options)
-        if cfg.name in kept:
-            source.restore(kept[cfg.name])
-        sources[cfg.name] = source
+    sources = {cfg.name: source_class(cfg.kind)(cfg.name, cfg.url, cfg.options)
+               for cfg in configs}
     _process = _Process(http=HttpClient.for_settings(settings), sources=sources)
 
 
-def _attempt_task(states: list[StateView], started: datetime,
-                  workers: int) -> list[Returned]:
-    """A pool task: these sources' attempts, reduced to what travels back well."""
+def _started() -> None:
+    """The first task: its submission starts the pool's processes."""
+
+
+def _attempt_task(states: list[StateView], kept: Mapping[str, Mapping[str, bytes]],
+                  started: datetime, workers: int) -> list[Returned]:
+    """A pool task: these sources' attempts, reduced to what travels back well. `kept`: the
+    stored parts of sources that remember some, handed over the first time they come."""
     if _process is None:
         raise RuntimeError("pool process not started")
+    for name, parts in kept.items():
+        if name not in _process.restored:
+            _process.sources[name].restore(parts)
+            _process.restored.add(name)
     names = [s.name for s in states]
     done = _in_threads(_process.sources, _process.http, names, {s.name: s for s in states},
                        started, workers=workers)

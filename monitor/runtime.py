@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alerts.deliver import send
 from alerts.match import Watch
@@ -21,6 +22,9 @@ from monitor.logs import log
 from monitor.sources import source_class
 from monitor.sources.base import Http, Source
 from monitor.store import Store
+
+if TYPE_CHECKING:
+    from monitor.attempts import FetchPool
 
 
 @dataclass
@@ -36,6 +40,7 @@ class Runtime:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     send: Callable[..., object] = send
+    pool: FetchPool | None = None    # processes for a large batch (`monitor once`)
     bookings: BookingFiles = field(init=False)
 
     def __post_init__(self) -> None:

@@ -47,17 +47,19 @@ def load(path: str | Path) -> Config:
 
 def once(config: Config, names: list[str]) -> int:
     """Run the named (default: all enabled) sources once, deliver what is due. Exit code."""
-    from monitor.outbox import sweep
-    from monitor.pipeline import run_many
     from monitor.records import RunStatus
 
     unknown = [n for n in names if n not in config.sources]
     if unknown:
         raise UsageError(f"unknown source(s): {', '.join(unknown)} "
                            f"(configured: {', '.join(config.sources) or 'none'})")
-    rt = open_runtime(config)
+    selected = names or [s.name for s in config.enabled_sources()]
+    # A large batch's process pool starts before the store and runs' modules load.
+    rt = open_runtime(config, batch=selected)
     try:
-        selected = names or [s.name for s in config.enabled_sources()]
+        from monitor.outbox import sweep
+        from monitor.pipeline import run_many
+
         runnable = []
         for name in selected:
             if name in rt.sources:
