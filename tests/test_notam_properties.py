@@ -8,13 +8,16 @@ whole-file reader; nothing but ParseError may come out.
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.errors import ParseError
-from monitor.notam import parse_notam, parse_notam_items, split_notams, to_item
+from monitor.notam import TEXT_RULES, parse_notam, parse_notam_items, split_notams, to_item
+from monitor.notam.item import severity_of
+from monitor.types import Severity
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notam"
 VALID = [notam for path in sorted(FIXTURES.glob("*.txt"))
@@ -84,3 +87,28 @@ def test_any_text_parses_or_raises_parse_error(text: str) -> None:
 @given(mutated())
 def test_parsing_is_deterministic(text: str) -> None:
     assert _parse_or_refuse(text) == _parse_or_refuse(text)
+
+
+def _first_rule_met(text: str) -> tuple[object, str]:
+    """TEXT_RULES tried one after the other, every trigger and pattern read: the plain form
+    of what the severity reader does."""
+    for rule in TEXT_RULES:
+        if all(any(trigger in text for trigger in group) for group in rule.triggers) and (
+                not rule.patterns or any(re.search(p, text) for p in rule.patterns)):
+            return rule.severity, rule.why
+    return Severity.INFO, ""
+
+
+WORDS = sorted({t for rule in TEXT_RULES for group in rule.triggers for t in group}
+               | {"CLSD", "CLOSED", "ACTIVE", "ACT", "SHALL ENTER", "INTERFERENCE", "SAMPLE",
+                  "USUAS", "FIRST", "CAUTION", "RWY", "(SVZM)", ".", " ", "DANGER", "IS"})
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(WORDS), max_size=12), st.sampled_from(VALID))
+def test_the_severity_reader_meets_the_first_rule_a_text_meets(words: list[str],
+                                                               notam: str) -> None:
+    for text in (" ".join(words), " ".join(notam.upper().split()) + " " + " ".join(words)):
+        assert severity_of("N", None, text) == _first_rule_met(text) or (
+            _first_rule_met(text) == (Severity.INFO, "")
+            and severity_of("N", None, text) == (Severity.INFO, "no rule matched"))

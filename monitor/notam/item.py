@@ -209,11 +209,7 @@ def severity_of(op: str, qcode: str | None, text: str) -> tuple[Severity, str]:
     collapsed to single spaces)."""
     if op == "C":
         return _INFO, "cancellation"
-    text_sev, text_why = _INFO, ""
-    for gate in _GATE:
-        if gate in text:
-            text_sev, text_why = _text_severity(text)
-            break
+    text_sev, text_why = _text_severity(text)
     q_sev, q_why = _INFO, ""
     qcode = qcode or ""
     subject = qcode[1:3]
@@ -230,7 +226,16 @@ def severity_of(op: str, qcode: str | None, text: str) -> tuple[Severity, str]:
 
 
 def _text_severity(text: str) -> tuple[Severity, str]:
-    for rule, searches in _RULES:
+    """The severity of the first of TEXT_RULES the text meets, trying only the rules a gate
+    it holds lets through (most texts hold none)."""
+    places = None
+    for gate, gated in _GATES:
+        if gate in text:
+            places = gated if places is None else tuple(sorted({*places, *gated}))
+    if places is None:
+        return _INFO, ""
+    for place in places:
+        rule, searches = _RULES[place]
         for group in rule.triggers:  # plain loops: this runs once per NOTAM
             for trigger in group:
                 if trigger in text:
@@ -238,14 +243,22 @@ def _text_severity(text: str) -> tuple[Severity, str]:
             else:
                 break
         else:
-            if not searches or any(search(text) for search in searches):
+            if not searches:
                 return rule.severity, rule.why
+            for search in searches:
+                if search(text):
+                    return rule.severity, rule.why
     return _INFO, ""
 
 
 # Each rule with the `search` methods of its compiled patterns.
 _RULES = tuple((rule, tuple(re.compile(p).search for p in rule.patterns))
                for rule in TEXT_RULES)
+# Each gate with the places in TEXT_RULES of the rules that have a first-group trigger
+# holding it: a text can meet a rule only when it holds one of the rule's gates.
+_GATES = tuple((gate, tuple(place for place, rule in enumerate(TEXT_RULES)
+                            if any(gate in trigger for trigger in rule.triggers[0])))
+               for gate in _GATE)
 
 
 def _body(notam: Notam, text: str) -> str:
