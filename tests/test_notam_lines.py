@@ -133,6 +133,16 @@ EDGES = {
     "empty E": USUAL.replace("RWY 03R/21L CLSD.", ""),
     "long text": USUAL.replace("CLSD.", "CLSD " + "DUE TO WORKS " * 20),
     "created footer": USUAL + "\nCREATED: 01 Dec 2025 06:10:00\nSOURCE: MPTOYNYX",
+    "created footer, KICZ form": USUAL + "\nCREATED: 21 NOV 18:08 UTC 2025",
+    "bad created footer": USUAL + "\nCREATED: 31 Feb 2025 06:10:00",
+    "source footer alone": USUAL + "\nSOURCE: MPTOYNYX",
+    "footer in the middle": USUAL.replace("\nE)", "\nCREATED: 01 Dec 2025 06:10:00\nE)"),
+    "footer word in the text": USUAL.replace("CLSD.", "CLSD. SOURCE: AIP."),
+    "footer with WIE": USUAL.replace("2512020400", "WIE") + "\nCREATED: 01 Dec 2025 06:10:00",
+    "part in the text": USUAL.replace("CLSD.", "CLSD PART 1 OF 2."),
+    "last part": USUAL.replace("A) MPTO", "A) MPTO PART 2 OF 2") + "\nEND PART 2 OF 2",
+    "part with footers": USUAL.replace("A) MPTO", "A) MPTO PART 2 OF 3")
+    + "\nEND PART 2 OF 3\nCREATED: 01 Dec 2025 06:10:00\nSOURCE: MPTOYNYX",
     "part": USUAL.replace("A) MPTO", "A) MPTO PART 1 OF 2"),
     "END PART line": USUAL + "\nEND PART 100 OF 200",
     "departure": USUAL.replace("CLSD.", "CLSD FOR DEPARTURE."),
@@ -156,7 +166,8 @@ def test_the_usual_layout_is_read_straight_from_the_text() -> None:
     assert len(taken) > 40
     assert {"usual", "wrapped", "replacement", "padded Q-line", "two locations",
             "limits", "schedule", "29 February, leap year"} <= set(taken)
-    assert not {"WIE", "2400 end", "created footer", "part", "KICZ FIR", "domestic number",
+    assert {"created footer", "END PART line"} <= set(taken)
+    assert not {"WIE", "2400 end", "part", "KICZ FIR", "domestic number",
                 "other digits"} & set(taken)
 
 
@@ -176,12 +187,40 @@ def test_parts_around_usual_notams_are_joined_in_order() -> None:
         assert written_lines(text) == general_lines(text)
 
 
+def test_a_part_alone_is_written_as_its_item() -> None:
+    def part(n: int, of: int, number: str = "A0501") -> str:
+        return (USUAL.replace("A0501", number).replace("A) MPTO", f"A) MPTO PART {n} OF {of}")
+                + f"\nEND PART {n} OF {of}\nCREATED: 01 Dec 2025 06:10:00")
+    other = USUAL.replace("A0501", "A0502")
+    cases = [[part(2, 3), other], [other, part(2, 3), other], [other, part(2, 3)],
+             [part(3, 3), part(1, 3)], [part(1, 3), part(1, 3, "A0503"), other],
+             [part(1, 2), part(2, 2)], [part(2, 2), other], [other, part(1, 2), part(2, 2)],
+             [part(1, 2), other, part(2, 2), other], [part(2, 3), "NOT A NOTAM", other],
+             [part(2, 3), part(2, 3, "A0503").replace("\nA) ", "\nA) (", 1), other]]
+    for texts in cases:
+        text = "\n\n".join(texts)
+        assert written_lines(text) == general_lines(text)
+    written = written_lines("\n\n".join([part(2, 3), other]))
+    assert json.loads(written.splitlines()[0])["body"].endswith("PART 2 OF 3")
+
+
 def test_parts_across_the_pieces_are_joined() -> None:
     first = USUAL.replace("A) MPTO", "A) MPTO PART 1 OF 2")
     second = USUAL.replace("A) MPTO", "A) MPTO PART 2 OF 2").replace("CLSD.", "REOPENS LATER.")
     others = [USUAL.replace("A0501", f"A{n:04}") for n in range(1999)]
     for texts in ([*others, first, second], [*others, first], [*others, first, second, USUAL],
                   [*others, first, USUAL, second]):
+        text = "\n\n".join(texts)
+        assert written_lines(text) == general_lines(text)
+
+
+def test_a_header_and_its_items_across_the_pieces_are_read_together() -> None:
+    # Blank-line separated, but split_notams reads the Q) line by the header above it.
+    others = [USUAL.replace("A0501", f"A{n:04}") for n in range(1999)]
+    header, items = USUAL.split("\n", 1)
+    items = items.replace("Q) ", "B) 2512020400\nQ) ", 1)
+    for texts in ([*others, header, items], [*others[:-1], header, items],
+                  [*others, f"({header}", f"{items})", USUAL]):
         text = "\n\n".join(texts)
         assert written_lines(text) == general_lines(text)
 

@@ -30,8 +30,9 @@ from monitor.notam.parse import (
     newlines,
     parse_chunk,
     split_notams,
+    strip_footers,
 )
-from monitor.types import Severity, json_codes, json_string
+from monitor.types import Severity, json_codes, json_string, json_time
 
 # ASCII digits only ([0-9], not \d): a text with other digits goes the general way. The
 # Q-line as fields.qline reads it whole (padding allowed, the coordinates and both flight
@@ -43,12 +44,16 @@ _USUAL = re.compile(
     r"(?:IV|I|V|K)?[ \t]*/[ \t]*[NBOMK]{0,4}[ \t]*/[ \t]*[AEWK]{0,3}[ \t]*/[ \t]*"
     r"(?P<area>[0-9]{3}[ \t]*/[ \t]*[0-9]{3}[ \t]*/[ \t]*[0-9]{4}[NS][0-9]{5}[EW][0-9]{3})"
     r"[ \t\n]+A\)[ \t]*(?P<a>[A-Z]{4}(?:[ \t]+[A-Z]{4})*)"
+    r"(?:[ \t]+PART[ \t]+[0-9]{1,2}[ \t]+OF[ \t]+[0-9]{1,2})?"
     r"[ \t\n]+B\)[ \t]*(?P<b>[0-9]{6}(?:[01][0-9]|2[0-3])[0-5][0-9])"
     r"[ \t\n]+C\)[ \t]*(?:(?P<c>[0-9]{6}(?:[01][0-9]|2[0-3])[0-5][0-9])(?:[ \t]*(?P<est>EST))?"
     r"|PERM|UFN)[ \t\n]+(?:D\)(?P<d>[^)]*[ \t\n]))?E\)")
 _AREA = re.compile(r"([0-9]{3})[ \t]*/[ \t]*([0-9]{3})[ \t]*/[ \t]*"
                    r"([0-9]{2})([0-9]{2})([NS])([0-9]{3})([0-9]{2})([EW])([0-9]{3})")
 _PIECE = 2_000  # lines per piece of printed text
+# What `_line` may take of a NOTAM in parts: no part, a last part (which `iter_notam_items`
+# gives alone when no parts wait before it), any part (one no part follows, likewise).
+_NO_PARTS, _LAST_PART, _ANY_PART = 0, 1, 2
 
 
 def notam_json_pieces(text: str, *, source: str) -> Iterator[str]:
@@ -67,17 +72,21 @@ def notam_json_pieces(text: str, *, source: str) -> Iterator[str]:
     blocks = [block for block in map(str.strip, BLANK_LINES.split(text)) if block]
     source_json = json_string(source)
     parts: list[Notam] = []  # consecutive parts of one NOTAM, waiting for the rest
+    run: list[str] = []  # consecutive blocks for split_notams, waiting for the rest
     try:
         for start in range(0, len(blocks), _PIECE):
             batch = blocks[start:start + _PIECE]
             lines = [_line(block, source_json) if _one_notam(block) else None
                      for block in batch]
-            if parts or None in lines:
-                lines = _with_general_lines(lines, batch, parts, source)
+            if parts or run or None in lines:
+                lines = _with_general_lines(lines, batch, run, parts, source)
             lines.append("")
             yield "\n".join(lines)
-        if parts:
-            yield "".join(_item_line(joined, source) + "\n" for joined in join_parts(parts))
+        lines = _run_lines(run, parts, source)
+        lines.extend(_item_line(joined, source) for joined in join_parts(parts))
+        if lines:
+            lines.append("")
+            yield "\n".join(lines)
     except ParseError as exc:
         # Named as iter_notam_items names it: by its place among all the file's NOTAMs.
         for _ in _chunk_pieces(split_notams(text), source):
@@ -122,30 +131,42 @@ def _chunk_pieces(chunks: list[str], source: str) -> Iterator[str]:
         yield "".join(_item_line(joined, source) + "\n" for joined in join_parts(parts))
 
 
-def _with_general_lines(lines: list[str | None], blocks: list[str], parts: list[Notam],
-                        source: str) -> list[str]:
+def _with_general_lines(lines: list[str | None], blocks: list[str], run: list[str],
+                        parts: list[Notam], source: str) -> list[str]:
     """The lines of a batch of blocks, the runs of those left (None) cut by `split_notams`
-    and read as a file of their own. `parts` as in `_with_chunk_lines`."""
+    as a file of their own. `run` holds the blocks of a run not yet read (from the batch
+    before; left for the batch after: `split_notams` reads a `Q)` line by the header above
+    it), `parts` as in `_with_chunk_lines`."""
     out: list[str] = []
-    run: list[str] = []  # blocks left, one after the other
-    for block, line in zip(blocks, lines, strict=True):
+    source_json = json_string(source)
+    for at, (block, line) in enumerate(zip(blocks, lines, strict=True)):
         if line is None:
+            if not run and not parts and _one_notam(block):
+                # One part with no other parts around it: a usual NOTAM follows it.
+                followed = at + 1 < len(lines) and lines[at + 1] is not None
+                line = _line(block, source_json, _ANY_PART if followed else _LAST_PART)
+                if line is not None:
+                    out.append(line)
+                    continue
             run.append(block)
             continue
         if run:
-            chunks = split_notams("\n\n".join(run))
-            out += _with_chunk_lines([_line(c, json_string(source)) for c in chunks], chunks,
-                                     0, len(chunks), parts, source)
-            run = []
+            out += _run_lines(run, parts, source)
         if parts:  # a NOTAM that is no part ends the parts before it, as join_parts does
             out.extend(_item_line(joined, source) for joined in join_parts(parts))
             parts.clear()
         out.append(line)
-    if run:
-        chunks = split_notams("\n\n".join(run))
-        out += _with_chunk_lines([_line(c, json_string(source)) for c in chunks], chunks, 0,
-                                 len(chunks), parts, source)
     return out
+
+
+def _run_lines(run: list[str], parts: list[Notam], source: str) -> list[str]:
+    """The lines of a run of blocks, read as a file of their own (the run is emptied)."""
+    if not run:
+        return []
+    chunks = split_notams("\n\n".join(run))
+    run.clear()
+    return _with_chunk_lines([_line(chunk, json_string(source)) for chunk in chunks], chunks,
+                             0, len(chunks), parts, source)
 
 
 def _with_chunk_lines(lines: list[str | None], batch: list[str], start: int, count: int,
@@ -187,16 +208,21 @@ def usual_line(text: str, source: str) -> str | None:
     return _line(text, json_string(source))
 
 
-def _line(text: str, source_json: str) -> str | None:
-    """`usual_line`, the source given as written in JSON."""
+def _line(text: str, source_json: str, parts: int = _NO_PARTS) -> str | None:
+    """`usual_line`, the source given as written in JSON. `parts`: whether the text may be
+    one part of a NOTAM in several (its line is then that of the part alone)."""
     if text[0] == "(":
         text = text[1:].lstrip()
+    published = "null"
+    part = ""
+    if "CREATED:" in text or "SOURCE:" in text or "PART" in text:
+        read = _footers_and_part(text, parts)
+        if read is None:
+            return None
+        text, published, part = read
     usual = _USUAL.match(text)
-    if usual is None or "CREATED:" in text or "SOURCE:" in text:
+    if usual is None:
         return None
-    if "PART" in text and (fields.PART.search(text) is not None
-                           or fields.END_PART_HINT.search(text) is not None):
-        return None  # one part of several, or an END PART line to drop
     (series, number, yy, op, ref_series, ref_number, ref_yy, fir, qcode, q_area, a, b, c,
      est, d) = usual.groups()
     start = usual.end()
@@ -228,7 +254,7 @@ def _line(text: str, source_json: str) -> str | None:
         title = title.rstrip(": ")
     if len(title) > TITLE_LIMIT:
         title = trim(title, TITLE_LIMIT)
-    body = summary
+    body = summary + part if part else summary
     if d is not None:
         schedule = fields.clean_line(d)
         if schedule is not None and schedule != "-":
@@ -257,7 +283,27 @@ def _line(text: str, source_json: str) -> str | None:
             f'"valid_to": {valid_to}, '
             f'"valid_to_estimated": {"false" if est is None else "true"}, '
             f'"replaces": {replaces}, "cancels": {cancels}, "area": {area}, '
-            '"published_at": null}')
+            f'"published_at": {published}}}')
+
+
+def _footers_and_part(text: str, parts: int) -> tuple[str, str, str] | None:
+    """The text as `parse._parse_icao` reads it on (CREATED and SOURCE footer lines and END
+    PART lines dropped), the published time as written in JSON, and the body's line for
+    "PART n OF m" (or ""); None for a part that `parts` does not let through."""
+    published = "null"
+    if "CREATED:" in text or "SOURCE:" in text:
+        text, created, _source = strip_footers(text)
+        published = json_time(created)
+    part = ""
+    if "PART" in text:
+        found = fields.PART.search(text)
+        if found is not None:
+            number, count = int(found[1]), int(found[2])
+            if parts == _NO_PARTS or (parts == _LAST_PART and number != count):
+                return None
+            part = f"\nPART {number} OF {count}"
+        text = fields.drop_end_part(text).rstrip()
+    return text, published, part
 
 
 def _limits(text: str, start: int) -> tuple[str, str] | None:

@@ -192,7 +192,7 @@ def _parse_icao(text: str, *, head: tuple[str, str, str | None] | None = None,
         text = text[1:].lstrip()
     created = source = None
     if "CREATED:" in text or "SOURCE:" in text:
-        text, created, source = _strip_footers(text)
+        text, created, source = strip_footers(text)
     part = parts = None
     if "PART" in text:
         found = fields.PART.search(text)
@@ -379,7 +379,7 @@ def _domestic_account(locations: tuple[str, ...], fir: str | None) -> str:
     return code
 
 
-def _strip_footers(text: str) -> tuple[str, datetime | None, str | None]:
+def strip_footers(text: str) -> tuple[str, datetime | None, str | None]:
     created = source = None
     for match in _FOOTER_LINE.finditer(text):
         value = match[2].strip()
