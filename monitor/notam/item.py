@@ -228,12 +228,13 @@ def severity_of(op: str, qcode: str | None, text: str) -> tuple[Severity, str]:
 def _text_severity(text: str) -> tuple[Severity, str]:
     """The severity of the first of TEXT_RULES the text meets, trying only the rules a gate
     it holds lets through (most texts hold none)."""
-    places = None
-    for gate, gated in _GATES:
-        if gate in text:
-            places = gated if places is None else tuple(sorted({*places, *gated}))
-    if places is None:
+    held = [gate for gate in _GATE if gate in text]
+    if not held:
         return _INFO, ""
+    if len(held) == 1:
+        places = _GATED[held[0]]
+    else:
+        places = tuple(sorted({place for gate in held for place in _GATED[gate]}))
     for place in places:
         rule, searches = _RULES[place]
         for group in rule.triggers:  # plain loops: this runs once per NOTAM
@@ -256,9 +257,9 @@ _RULES = tuple((rule, tuple(re.compile(p).search for p in rule.patterns))
                for rule in TEXT_RULES)
 # Each gate with the places in TEXT_RULES of the rules that have a first-group trigger
 # holding it: a text can meet a rule only when it holds one of the rule's gates.
-_GATES = tuple((gate, tuple(place for place, rule in enumerate(TEXT_RULES)
-                            if any(gate in trigger for trigger in rule.triggers[0])))
-               for gate in _GATE)
+_GATED = {gate: tuple(place for place, rule in enumerate(TEXT_RULES)
+                      if any(gate in trigger for trigger in rule.triggers[0]))
+          for gate in _GATE}
 
 
 def _body(notam: Notam, text: str) -> str:
