@@ -235,7 +235,9 @@ def read(region: _Element, heading_selector: str) -> tuple[list[str], int]:
         if element in headings and depth:
             depth -= 1
             if depth == 0:
-                text = " ".join(unicodedata.normalize("NFKC", "".join(heading)).split())
+                # Strings joined by a space, as `notices.heading_text` reads them (a word
+                # split by a tag or a comment is two words in an item's key).
+                text = " ".join(unicodedata.normalize("NFKC", " ".join(heading)).split())
                 parts.append(HEADING + " ".join(marks) + "\n" + text)
                 chars += len(text)
         elif not depth and tag in BLOCKS and element not in skipped:

@@ -215,3 +215,13 @@ def test_a_board_digest_covers_the_watched_flights_and_their_place_in_the_window
     assert board_region(other, now=now) != base
     # The same body a day later: the flights left the window, and the items with them.
     assert board_region(BOARD, now=now + timedelta(days=1)) != base
+
+
+def test_a_heading_word_split_by_a_tag_is_a_changed_region() -> None:
+    """bs4 reads a heading's strings joined by spaces ("V<b>enezuela</b>" keys as
+    "V enezuela"): the digest reads them so too, or a new key would hide behind an old one."""
+    split = SUSPENDED.replace(b"hacia Venezuela</h2>", b"hacia V<b>enezuela</b></h2>", 1)
+    assert split != SUSPENDED
+    source = avianca()
+    assert source.parse(split, url=AVIANCA_URL) != source.parse(SUSPENDED, url=AVIANCA_URL)
+    assert region_of(source, split) != region_of(source, SUSPENDED)
