@@ -190,8 +190,11 @@ class FetchPool:
     def start(cls, config: Config, names: Sequence[str]) -> FetchPool:
         import multiprocessing
 
+        from monitor.http import load_transport
+
         processes = process_count(len(names))
         configs = [config.sources[n] for n in names if n in config.sources]
+        load_transport()   # once here, not once in every process
         # A forked process would write out again what this one has not flushed yet.
         sys.stdout.flush()
         sys.stderr.flush()

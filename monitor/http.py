@@ -28,6 +28,12 @@ _RETRY_STATUSES = {500, 502, 503, 504}
 ERROR_BODY = 4096   # how much of an error answer travels with the FetchError
 
 
+def load_transport() -> None:
+    """Load what a client's first connection needs (httpx loads httpcore only then): before
+    forking processes that each build a client, so that they start with it loaded."""
+    import httpcore  # noqa: F401
+
+
 class HttpClient:
     """One client per process, shared by every source (connection reuse, pacing per host)."""
 
