@@ -1,13 +1,13 @@
 """NOTAM texts straight to item JSON lines, as `monitor parse notam` prints them.
 
 Most NOTAMs in a file have the usual ICAO layout: a header with a series letter, a Q) line
-with its flight levels and circle, A) location codes, B) and C) times, an optional D), E) and
-optional F)/G). Those are read with one regex match and written as the item's JSON line from
-the matched fields, with no `Notam` or `Item` made on the way. Anything else (KICZ and US
-domestic texts, footers, parts, damaged Q-lines, WIE, 2400, ...) goes through `parse_chunk`,
-`to_item` and `Item.to_json_line`. Both give the same line for a text the usual reader takes:
-it takes only what it reads exactly as the general reader does, and leaves the rest to it
-(tests/test_notam_lines.py holds the two to that).
+with its flight levels and circle, A) location codes, B) and C) times, an optional D), E),
+optional F)/G) and CREATED/SOURCE footers. Those are read with one regex match and written as
+the item's JSON line from the matched fields, with no `Notam` or `Item` made on the way.
+Anything else (KICZ and US domestic texts, parts of a NOTAM to join, damaged Q-lines, WIE,
+2400, ...) goes through `parse_chunk`, `to_item` and `Item.to_json_line`. Both give the same
+line for a text the usual reader takes: it takes only what it reads exactly as the general
+reader does, and leaves the rest to it (tests/test_notam_lines.py holds the two to that).
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def _one_notam(block: str) -> bool:
     line, on the Q-line) or not at all.
     """
     header = block.find("NOTAM")
-    if header < 0 or "\n" in block[:header]:
+    if header < 0 or block.find("\n", 0, header) >= 0:
         return False
     if (block.count("NOTAM") == 1 and block.count("Q)") == 1 and "!" not in block
             and "KICZ" not in block and "KFDC" not in block and "KNMH" not in block):
