@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.errors import ParseError
-from monitor.notam import TEXT_RULES, parse_notam, parse_notam_items, split_notams, to_item
+from monitor.notam import TEXT_RULES, fields, parse_notam, parse_notam_items, split_notams, to_item
 from monitor.notam.item import severity_of
+from monitor.notam.parse import strip_footers
 from monitor.types import Severity
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notam"
@@ -112,3 +113,27 @@ def test_the_severity_reader_meets_the_first_rule_a_text_meets(words: list[str],
         assert severity_of("N", None, text) == _first_rule_met(text) or (
             _first_rule_met(text) == (Severity.INFO, "")
             and severity_of("N", None, text) == (Severity.INFO, "no rule matched"))
+
+
+FOOTER_LINE = re.compile(r"^[ \t]*(CREATED|SOURCE):(.*)$", re.M)  # as a line-wise pattern reads
+LINE_BITS = ["CREATED: 01 Dec 2025 06:10:00", "SOURCE: MPTOYNYX EXTRA", "SOURCE:", "CREATED:x",
+             "END PART 2 OF 3", "END  PART 10 OF 12  ", " END\tPART 1 OF 2", "X END PART 1 OF 2",
+             "END PART 1 OF 2 X", "END PART ١ OF 2", "E) TEXT", "  ", "\t", "SOURCE: CREATED: 1",
+             "CREATEDSOURCE: y", "END PART", "PART 1 OF 2", "DEPARTURE", "(", ")"]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(LINE_BITS), st.sampled_from(["", "\n", " ", "\n  "])),
+                max_size=8))
+def test_footer_and_end_part_lines_are_dropped_as_line_patterns_drop_them(
+        bits: list[tuple[str, str]]) -> None:
+    text = "".join(bit + after for bit, after in bits)
+    created = source = None
+    for match in FOOTER_LINE.finditer(text):
+        value = match[2].strip()
+        if match[1] == "CREATED":
+            created = fields.created_time(value)
+        elif value:
+            source = value.split()[0]
+    assert strip_footers(text) == (FOOTER_LINE.sub("", text).rstrip(), created, source)
+    assert fields.drop_end_part(text) == fields.END_PART.sub("", text)

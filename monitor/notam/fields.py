@@ -40,6 +40,8 @@ _LOC_SEPARATORS = str.maketrans("/,\t\n", "    ")
 PART = re.compile(r"PART\s+(\d{1,2})\s+OF\s+(\d{1,2})\b")
 END_PART = re.compile(r"^[ \t]*END[ \t]+PART[ \t]+\d+[ \t]+OF[ \t]+\d+[ \t]*$", re.M)
 END_PART_HINT = re.compile(r"END[ \t]+PART")  # led by a literal: a quick "maybe" for END_PART
+# END_PART from where END_PART_HINT found "END" (the blanks before it checked apart).
+_END_PART_REST = re.compile(r"END[ \t]+PART[ \t]+\d+[ \t]+OF[ \t]+\d+[ \t]*(?=\n|\Z)")
 _CREATED = re.compile(
     r"(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\s+(?:(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
     r"|(\d{1,2}):(\d{2})(?:\s+UTC)?\s+(\d{4}))")
@@ -291,11 +293,24 @@ def clean_text(value: str) -> str:
 
 
 def drop_end_part(text: str) -> str:
-    """`END PART n OF m` lines emptied (END_PART tries every line start: tried only where
-    "END PART" occurs, and "PART" is common: DEPARTURE, PARTIAL)."""
-    if "PART" in text and END_PART_HINT.search(text) is not None:
-        return END_PART.sub("", text)
-    return text
+    """`END PART n OF m` lines emptied: `END_PART.sub("", text)`, read where "END PART"
+    occurs (END_PART is tried at every character, and "PART" is common: DEPARTURE)."""
+    if "PART" not in text:
+        return text
+    kept: list[str] = []
+    end = 0
+    for hint in END_PART_HINT.finditer(text):
+        line = text.rfind("\n", 0, hint.start()) + 1
+        if line < end or text[line:hint.start()].strip(" \t"):
+            continue  # within a line
+        found = _END_PART_REST.match(text, hint.start())
+        if found is not None:
+            kept.append(text[end:line])
+            end = found.end()
+    if not kept:
+        return text
+    kept.append(text[end:])
+    return "".join(kept)
 
 
 def clean_line(value: str) -> str | None:

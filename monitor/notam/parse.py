@@ -49,7 +49,9 @@ _ITEM_LINE = re.compile(r"\n[ \t]*[QE]\)")
 
 _B_VALUE = re.compile(r"\s*(?:(\d{10})|(WIE))")
 _C_VALUE = re.compile(r"\s*(?:(\d{10})[ \t]*(EST)?|(PERM)|(UFN))")
-_FOOTER_LINE = re.compile(r"^[ \t]*(CREATED|SOURCE):(.*)$", re.M)
+# A footer line is one of these at the start of a line, only blanks before it (found by the
+# word: a pattern led by `^` in MULTILINE mode is tried at every character).
+_FOOTER_WORD = re.compile(r"(CREATED|SOURCE):(.*)")
 KICZ_TEXT = re.compile(r"SECURITY[\s.…\-—]*UNITED\s+STATES")
 _DATE = r"\d{1,2}\s+[A-Z]{3}\s+\d{2}:\d{2}(?:\s+UTC)?\s+\d{4}"
 _DISPLAY_FOOTER = re.compile(
@@ -380,14 +382,24 @@ def _domestic_account(locations: tuple[str, ...], fir: str | None) -> str:
 
 
 def strip_footers(text: str) -> tuple[str, datetime | None, str | None]:
+    """The text without its footer lines (`CREATED: …`, `SOURCE: …`, each line emptied, the
+    end right-stripped), the last CREATED time and the first word of the last SOURCE."""
     created = source = None
-    for match in _FOOTER_LINE.finditer(text):
+    kept: list[str] = []
+    end = 0
+    for match in _FOOTER_WORD.finditer(text):
+        line = text.rfind("\n", 0, match.start()) + 1
+        if text[line:match.start()].strip(" \t"):
+            continue  # within a line
         value = match[2].strip()
         if match[1] == "CREATED":
             created = fields.created_time(value)
         elif value:
             source = value.split()[0]
-    return _FOOTER_LINE.sub("", text).rstrip(), created, source
+        kept.append(text[end:line])
+        end = match.end()
+    kept.append(text[end:])
+    return "".join(kept).rstrip(), created, source
 
 
 def _cut_after(data: bytes, near: int, tries: int = 1000) -> int | None:
