@@ -78,7 +78,7 @@ def notam_json_pieces(text: str, *, source: str) -> Iterator[str]:
             batch = blocks[start:start + _PIECE]
             lines = [_line(block, source_json) if _one_notam(block) else None
                      for block in batch]
-            if parts or run or None in lines:
+            if parts or run or (None in lines and not _lone_parts(lines, batch, source_json)):
                 lines = _with_general_lines(lines, batch, run, parts, source)
             lines.append("")
             yield "\n".join(lines)
@@ -129,6 +129,27 @@ def _chunk_pieces(chunks: list[str], source: str) -> Iterator[str]:
         yield "\n".join(lines)
     if parts:
         yield "".join(_item_line(joined, source) + "\n" for joined in join_parts(parts))
+
+
+def _lone_parts(lines: list[str | None], blocks: list[str], source_json: str) -> bool:
+    """Whether every block left (None) is one part of a NOTAM with no other parts around
+    it, its line then put in its place; at the first that is not, False (the batch then goes
+    through `_with_general_lines`, which takes the lines put in as usual ones). Nothing may
+    wait from the batch before."""
+    at = -1
+    last = len(lines) - 1
+    while True:
+        try:
+            at = lines.index(None, at + 1)
+        except ValueError:
+            return True
+        if not _one_notam(blocks[at]):  # the one before is a usual NOTAM, or was let through
+            return False
+        followed = at < last and lines[at + 1] is not None
+        line = _line(blocks[at], source_json, _ANY_PART if followed else _LAST_PART)
+        if line is None:
+            return False
+        lines[at] = line
 
 
 def _with_general_lines(lines: list[str | None], blocks: list[str], run: list[str],
