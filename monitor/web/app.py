@@ -79,10 +79,7 @@ def create_app(reader: Reader, *, token: str = "", banner: str = "") -> Any:
             rows, unreliable = await run_in_threadpool(reader.route, text)
         except UsageError as exc:
             return _json({"error": str(exc)}, 400)
-        # The body is exactly `monitor route --json`'s objects; the caveat it prints on
-        # stderr travels in a header.
-        headers = {"x-not-full-picture": ", ".join(unreliable)} if unreliable else {}
-        return _json(rows, headers=headers)
+        return _with_caveat(rows, unreliable)   # exactly `monitor route --json`'s objects
 
     async def api_alerts(request: Request) -> Response:
         try:
@@ -102,9 +99,7 @@ def create_app(reader: Reader, *, token: str = "", banner: str = "") -> Any:
             rows, unreliable = await run_in_threadpool(reader.trips, watchlist)
         except MonitorError as exc:
             return _json({"error": str(exc)}, 400)
-        # `monitor trips --json`'s objects; its caveat travels in a header, as for routes.
-        headers = {"x-not-full-picture": ", ".join(unreliable)} if unreliable else {}
-        return _json(rows, headers=headers)
+        return _with_caveat(rows, unreliable)   # `monitor trips --json`'s objects
 
     async def feed(request: Request) -> Response:
         name = request.path_params["watchlist"]
@@ -210,6 +205,13 @@ def _duration(text: str | None, default: timedelta) -> timedelta:
         return parse_duration(text)
     except ValueError:
         return default
+
+
+def _with_caveat(rows: Any, unreliable: list[str]) -> Response:
+    """`rows` as JSON; the sources not read lately (the "Not a full picture" line the command
+    prints on stderr) travel in a header."""
+    headers = {"x-not-full-picture": ", ".join(unreliable)} if unreliable else {}
+    return _json(rows, headers=headers)
 
 
 def _json(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
