@@ -28,7 +28,6 @@ class RunOutcome:
     alerts: int = 0
 
 
-
 def run_source(rt: Runtime, name: str, *, respect_backoff: bool = False) -> RunOutcome:
     """Fetch, parse, diff, match and store one source. Never raises for upstream trouble.
 
@@ -65,14 +64,15 @@ def run_batch(rt: Runtime, names: list[str], *, workers: int = 8,
     leased = [n for n in names if n in claim.states]
     try:
         attempts = attempt_all(rt, leased, claim.states, started, workers=workers)
-        pending = rt.store.known_items_many([a.name for a in attempts if a.reobserved])
+        # Two queries for the whole batch: all items of the sources that have a new body to
+        # diff, the pending ones of those that re-observed the last (a failure needs none).
+        parsed = [a.name for a in attempts if a.error is None and not a.reobserved]
+        known = rt.store.known_items_many(parsed)
+        known |= rt.store.known_items_many([a.name for a in attempts if a.reobserved],
+                                           pending_only=True)
         records, runs = [], []
         for a in attempts:
-            if a.error is None and not a.reobserved:
-                known = rt.store.known_items(a.name)
-            else:
-                known = pending.get(a.name, {})
-            record, run = _record(rt, a, known)
+            record, run = _record(rt, a, known.get(a.name, {}))
             records.append(record)
             runs.append(run)
         notes = _commit(rt, records, runs)
@@ -249,15 +249,20 @@ def _failure_record(rt: Runtime, kind: str, attempt: Attempt, exc: Exception) ->
 BACKOFF_CAP = timedelta(hours=6)
 
 
+def _slack(every: timedelta) -> timedelta:
+    """How much earlier than a whole interval a source is due again, so that the job that
+    fires exactly one interval later (in this process or another) still finds it due."""
+    return min(every / 10, timedelta(seconds=30))
+
+
 def next_due(due: datetime | None, started: datetime, every: timedelta) -> datetime:
     """When a source that ran at `started` is next due. Due times step one interval at a
     time from the last one, so a run that started late (a busy worker) does not push the
     next one back a whole interval; after a long pause (or the first run) the step starts
-    afresh: one interval on, less a little slack so that the job that fires exactly one
-    interval later (in this process or another) still runs."""
+    afresh: one interval on, less the slack."""
     if due is not None and due + every > started + every / 2:
         return due + every
-    return started + every - min(every / 10, timedelta(seconds=30))
+    return started + every - _slack(every)
 
 
 def backoff_delay(failures: int, every: timedelta, retry_after: float | None) -> timedelta:
@@ -270,8 +275,7 @@ def backoff_delay(failures: int, every: timedelta, retry_after: float | None) ->
     delay = min(delay, max(BACKOFF_CAP, every))
     if retry_after:
         delay = max(delay, timedelta(seconds=retry_after))
-    # Leave a little slack so the job that fires exactly one interval later still runs.
-    return delay - min(every / 10, timedelta(seconds=30))
+    return delay - _slack(every)
 
 
 def check_stale(rt: Runtime) -> int:

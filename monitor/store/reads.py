@@ -18,27 +18,22 @@ from monitor.types import Severity, item_from_json
 
 class Reads(StoreBase):
     def known_items(self, source: str, *, pending_only: bool = False) -> dict[str, Known]:
-        """What the store knows of a source's items. `pending_only`: just the active ones whose
-        fate can change without a new body (missing ones, NOTAMs with an end time)."""
-        query = select(ItemRow.key, ItemRow.data, ItemRow.revision, ItemRow.content_hash,
-                       ItemRow.missing_runs, ItemRow.end_noted).where(ItemRow.source == source)
-        if pending_only:
-            query = query.where(ItemRow.active.is_(True), or_(
-                ItemRow.missing_runs > 0, ItemRow.kind == "notam"))
-        with self._session() as s:
-            rows = s.execute(query).all()
-        return {key: Known(item_from_json(json.loads(data), revision=rev), chash, missing,
-                           bool(noted))
-                for key, data, rev, chash, missing, noted in rows}
+        """What the store knows of a source's items (`known_items_many` for one source)."""
+        return self.known_items_many([source], pending_only=pending_only).get(source, {})
 
-    def known_items_many(self, sources: list[str]) -> dict[str, dict[str, Known]]:
-        """`known_items(pending_only=True)` for many sources in one query."""
+    def known_items_many(self, sources: Sequence[str], *,
+                         pending_only: bool = False) -> dict[str, dict[str, Known]]:
+        """What the store knows of each source's items, in one query. `pending_only`: just
+        the active ones whose fate can change without a new body (missing ones, NOTAMs with
+        an end time), which is all a re-observed body (a 304) needs."""
         if not sources:
             return {}
         query = select(ItemRow.source, ItemRow.key, ItemRow.data, ItemRow.revision,
                        ItemRow.content_hash, ItemRow.missing_runs, ItemRow.end_noted).where(
-            ItemRow.source.in_(sources), ItemRow.active.is_(True),
-            or_(ItemRow.missing_runs > 0, ItemRow.kind == "notam"))
+            ItemRow.source.in_(list(sources)))
+        if pending_only:
+            query = query.where(ItemRow.active.is_(True), or_(
+                ItemRow.missing_runs > 0, ItemRow.kind == "notam"))
         found: dict[str, dict[str, Known]] = {}
         with self._session() as s:
             for src, key, data, rev, chash, missing, noted in s.execute(query):
