@@ -84,11 +84,6 @@ class ReturnedError(Exception):
         return str(self.args[1])
 
 
-def attempt(rt: Runtime, name: str, state: StateView, started: datetime,
-            http: Http | None = None) -> Attempt:
-    return attempt_source(rt.sources[name], http or rt.http, state, started)
-
-
 def attempt_source(source: Source, http: Http, state: StateView,
                    started: datetime) -> Attempt:
     """Fetch one source and parse what changed; every failure is caught into the attempt."""
@@ -127,9 +122,7 @@ def attempt_all(rt: Runtime, names: list[str], states: dict[str, StateView],
     """Every source's attempt, in `names` order: fetched side by side in threads, and for a
     large batch on several cores, by a pool of processes (the runtime's, else one started
     for this batch)."""
-    if len(names) < 2:  # a scheduled job runs one source: no pool to start
-        return [attempt(rt, n, states[n], started) for n in names]
-    if process_count(len(names)) < 2:
+    if process_count(len(names)) < 2:  # a scheduled job's one source among them
         return _in_threads(rt.sources, rt.http, names, states, started, workers=workers)
     if rt.pool is not None:
         return rt.pool.attempts(rt, names, states, started, workers=workers)
@@ -218,15 +211,14 @@ class FetchPool:
             tasks = [share for share in host_shares(names, hosts, self.processes) if share]
         else:      # small tasks to whichever process is free: results come back in parts
             tasks = _chunks(names, TASK_SIZE)
-        remembering = {n: rt.sources[n].remembers for n in names if rt.sources[n].remembers}
-        kept = rt.store.kept_parts(remembering) if remembering else {}
+        kept = rt.kept
         log.info("batch.processes", processes=self.processes, sources=len(names))
         # `workers` fetches at a time in all, as one process would make them.
         each = max(1, -(-workers // self.processes))
         futures = []
         for task in tasks:
             try:
-                future: Future[list[Returned]] | None = self._executor.submit(
+                future: Future[list[Attempt]] | None = self._executor.submit(
                     _attempt_task, [states[n] for n in task],
                     {n: kept[n] for n in task if n in kept}, started, each)
             except Exception:  # the pool broke already: fetched here below
@@ -238,7 +230,7 @@ class FetchPool:
             try:
                 if future is None:
                     raise BrokenProcessPool("the pool broke before this task was given")
-                for a in _received(future.result(), states, started):
+                for a in future.result():
                     found[a.name] = a
             except Exception as exc:  # a process died or could not start: fetch it here
                 log.warning("batch.process_lost", sources=len(task),
@@ -254,19 +246,6 @@ class FetchPool:
 
 def _chunks(names: list[str], size: int) -> list[list[str]]:
     return [names[i:i + size] for i in range(0, len(names), size)]
-
-
-# What a pool process hands back per source: name, t0, fetched (without its pages), items,
-# error, region, unchanged, the packed page (the state it was given stays here).
-Returned = tuple[str, float, Fetched | None, list[Item], Exception | None, Region | None, bool,
-                 PackedBody | None]
-
-
-def _received(returned: list[Returned], states: Mapping[str, StateView],
-              started: datetime) -> list[Attempt]:
-    return [Attempt(name, states[name], started, t0, fetched, items, error, region, unchanged,
-                    page)
-            for name, t0, fetched, items, error, region, unchanged, page in returned]
 
 
 @dataclass
@@ -300,9 +279,10 @@ def _started() -> None:
 
 
 def _attempt_task(states: list[StateView], kept: Mapping[str, Mapping[str, bytes]],
-                  started: datetime, workers: int) -> list[Returned]:
-    """A pool task: these sources' attempts, reduced to what travels back well. `kept`: the
-    stored parts of sources that remember some, handed over the first time they come."""
+                  started: datetime, workers: int) -> list[Attempt]:
+    """A pool task: these sources' attempts, their errors made fit to travel back (their
+    pages are packed already). `kept`: the stored parts of sources that remember some,
+    handed over the first time they come."""
     if _process is None:
         raise RuntimeError("pool process not started")
     for name, parts in kept.items():
@@ -312,8 +292,9 @@ def _attempt_task(states: list[StateView], kept: Mapping[str, Mapping[str, bytes
     names = [s.name for s in states]
     done = _in_threads(_process.sources, _process.http, names, {s.name: s for s in states},
                        started, workers=workers)
-    return [(a.name, a.t0, a.fetched, a.items, _portable(a.error), a.region, a.unchanged,
-             a.page) for a in done]
+    for a in done:
+        a.error = _portable(a.error)
+    return done
 
 
 def _portable(error: Exception | None) -> Exception | None:

@@ -72,8 +72,9 @@ def _runtime(config: Config, *, migrate: bool, announce: bool, pool: Any) -> Any
     http = SharedClient(config.monitor)
     sources, disabled = build_sources(config)
     remembering = {name: s.remembers for name, s in sources.items() if s.remembers}
-    for name, kept in store.kept_parts(remembering).items():
-        sources[name].restore(kept)
+    kept = store.kept_parts(remembering)
+    for name, parts in kept.items():
+        sources[name].restore(parts)
     if announce:
         for name, reason in disabled.items():
             log.warning("source.disabled", source=name, reason=reason)
@@ -81,7 +82,7 @@ def _runtime(config: Config, *, migrate: bool, announce: bool, pool: Any) -> Any
             log.warning("channel.disabled", channel=name,
                         reason="empty url; alerts are stored and logged but not sent")
     return Runtime(config=config, store=store, http=http, sources=sources,
-                   watches=build_watches(config), pool=pool)
+                   watches=build_watches(config), pool=pool, kept=kept)
 
 
 def close_runtime(rt: Any) -> None:

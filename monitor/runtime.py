@@ -41,6 +41,9 @@ class Runtime:
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     send: Callable[..., object] = send
     pool: FetchPool | None = None    # processes for a large batch (`monitor once`)
+    # The stored parts the sources were restored with at start (`Source.remembers`), for
+    # the pool's processes to restore theirs with.
+    kept: dict[str, dict[str, bytes]] = field(default_factory=dict)
     bookings: BookingFiles = field(init=False)
 
     def __post_init__(self) -> None:
