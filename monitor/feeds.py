@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import Config
-from monitor.errors import UsageError
 from monitor.opening import open_store
+from monitor.queries import known_watchlist
 
 FEED_MAX_ENTRIES = 200  # a feed is a recent-changes view; `monitor alerts` has the rest
 
@@ -16,7 +16,7 @@ FEED_MAX_ENTRIES = 200  # a feed is a recent-changes view; `monitor alerts` has 
 def feed(config: Config, watchlist: str, *, since: timedelta = timedelta(days=30),
          now: datetime | None = None) -> bytes:
     """`monitor feed`: the watchlist's alerts of the last `since` as an Atom feed."""
-    _known_watchlist(config, watchlist)
+    known_watchlist(config, watchlist)
     now = now or datetime.now(UTC)
     store = open_store(config)
     try:
@@ -46,12 +46,6 @@ def write_feeds(config: Config, now: datetime | None = None) -> list[Path]:
     finally:
         store.close()
     return written
-
-
-def _known_watchlist(config: Config, watchlist: str) -> None:
-    if watchlist not in config.watchlists:
-        raise UsageError(f"unknown watchlist '{watchlist}' "
-                         f"(configured: {', '.join(config.watchlists) or 'none'})")
 
 
 def _feed_bytes(store: Any, watchlist: str, *, since: timedelta, now: datetime) -> bytes:

@@ -77,6 +77,18 @@ def _source_statuses(config: Config, store: Any, now: datetime) -> list[SourceSt
     return sources
 
 
+def unreliable_sources(config: Config, store: Any, now: datetime) -> list[str]:
+    """The enabled sources failing, stale or never read (see `_unreliable`)."""
+    return _unreliable(_source_statuses(config, store, now))
+
+
+def known_watchlist(config: Config, watchlist: str) -> None:
+    """UsageError naming the configured watchlists when `watchlist` is not one of them."""
+    if watchlist not in config.watchlists:
+        raise UsageError(f"unknown watchlist '{watchlist}' "
+                         f"(configured: {', '.join(config.watchlists) or 'none'})")
+
+
 def _unreliable(sources: list[SourceStatus]) -> list[str]:
     """Enabled sources not read lately: zero matches only mean "all clear" without them."""
     return sorted(s.name for s in sources
@@ -86,9 +98,8 @@ def _unreliable(sources: list[SourceStatus]) -> list[str]:
 def alerts(config: Config, since: timedelta, watchlist: str | None,
            now: datetime | None = None) -> list[dict[str, Any]]:
     now = now or datetime.now(UTC)
-    if watchlist and watchlist not in config.watchlists:
-        raise UsageError(f"unknown watchlist '{watchlist}' "
-                           f"(configured: {', '.join(config.watchlists) or 'none'})")
+    if watchlist:
+        known_watchlist(config, watchlist)
     store = open_store(config)
     try:
         rows = store.recent_alerts(now - since, watchlist)
@@ -113,7 +124,7 @@ def route(config: Config, text: str,
     store = open_store(config)
     try:
         active = store.active_items()
-        unreliable = _unreliable(_source_statuses(config, store, now or datetime.now(UTC)))
+        unreliable = unreliable_sources(config, store, now or datetime.now(UTC))
     finally:
         store.close()
     hits = [(s.item, reasons) for s in active if (reasons := match(watch, s.item))]
@@ -126,10 +137,8 @@ def watchlist_items(config: Config, watchlist: str) -> list[dict[str, Any]]:
     from alerts.match import match
     from monitor.runtime import build_watches
 
-    watch = build_watches(config).get(watchlist)
-    if watch is None:
-        raise UsageError(f"unknown watchlist '{watchlist}' "
-                         f"(configured: {', '.join(config.watchlists) or 'none'})")
+    known_watchlist(config, watchlist)
+    watch = build_watches(config)[watchlist]
     store = open_store(config)
     try:
         active = store.active_items()
@@ -152,14 +161,12 @@ def route_firs(config: Config, text: str) -> tuple[str, ...]:
 
 
 def _route_profile(config: Config, text: str) -> Any:
-    from alerts.routes import parse_route, profile_route
-    from monitor.runtime import FIR_COUNTRIES, fir_boundaries
+    from monitor.runtime import fir_boundaries, route_profile
 
     try:
-        parsed = parse_route(text)
+        return route_profile(text, fir_boundaries(config))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return profile_route(parsed, fir_boundaries(config), fir_countries=FIR_COUNTRIES)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -111,14 +111,19 @@ class BookingFiles:
 
     def _route(self, label: str) -> RouteProfile:
         """A booking's route, profiled as `monitor route` does (once per route)."""
-        from alerts.routes import parse_route, profile_route
-
         if label not in self._routes:
             if self._firs is None:
                 self._firs = fir_boundaries(self.config)
-            self._routes[label] = profile_route(parse_route(label), self._firs,
-                                                fir_countries=FIR_COUNTRIES)
+            self._routes[label] = route_profile(label, self._firs)
         return self._routes[label]
+
+
+def route_profile(text: str, firs: FirBoundaries | None) -> RouteProfile:
+    """A route written as in config.toml (`LIS-CCS`), profiled as `monitor route`, the
+    board and the booking rules read it. ValueError for a route that does not parse."""
+    from alerts.routes import parse_route, profile_route
+
+    return profile_route(parse_route(text), firs, fir_countries=FIR_COUNTRIES)
 
 
 def enabled_channels(config: Config, names: Iterable[str]) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from monitor.config import Config
 from monitor.errors import ConfigError, UsageError
+from monitor.queries import known_watchlist
 
 
 def trips(config: Config, watchlist: str | None = None,
@@ -15,10 +16,10 @@ def trips(config: Config, watchlist: str | None = None,
     """`monitor trips`: one row per upcoming booking (`ref`, `flight`, `date`, `origin`,
     `destination`, `severity` or None, `reasons`, `items`, `watchlist`), highest severity
     first; and the enabled sources not read lately (their hazards are missing here)."""
-    from alerts.trips import assess, risk_order, suspension_of
+    from alerts.trips import assess, risk_order
     from monitor.bookings import upcoming
-    from monitor.decide import SUSPENSION_MEMORY
     from monitor.opening import open_store
+    from monitor.queries import unreliable_sources
 
     now = now or datetime.now(UTC)
     names = _watchlists(config, watchlist)
@@ -26,19 +27,14 @@ def trips(config: Config, watchlist: str | None = None,
     store = open_store(config)
     try:
         items = [stored.item for stored in store.active_items()]
-        suspensions = {}
-        for alert in reversed(store.recent_alerts(now - SUSPENSION_MEMORY, limit=5000)):
-            found = suspension_of(alert.item_key or "", alert.data) \
-                if alert.category == "item" else None
-            if found is not None:
-                suspensions[found.key] = found   # oldest first: the latest word wins
-        unreliable = _unreliable(config, store, now)
+        suspensions = store.suspensions(now)
+        unreliable = unreliable_sources(config, store, now)
     finally:
         store.close()
     routes = _routes(config, {b.route for found in bookings.values() for b in found})
     rows = []
     for name, found in bookings.items():
-        risks = assess(upcoming(found, now), items, suspensions.values(), routes,
+        risks = assess(upcoming(found, now), items, suspensions, routes,
                        min_severity=config.watchlists[name].min_severity)
         rows += [(risk, name) for risk in risks]
     rows.sort(key=lambda row: (risk_order(row[0]), row[1]))
@@ -48,9 +44,7 @@ def trips(config: Config, watchlist: str | None = None,
 def _watchlists(config: Config, watchlist: str | None) -> list[str]:
     if watchlist is None:
         return [w.name for w in config.watchlists.values() if w.bookings]
-    if watchlist not in config.watchlists:
-        raise UsageError(f"unknown watchlist '{watchlist}' "
-                         f"(configured: {', '.join(config.watchlists) or 'none'})")
+    known_watchlist(config, watchlist)
     if not config.watchlists[watchlist].bookings:
         raise UsageError(f"watchlist '{watchlist}' has no bookings file "
                          "(set bookings = \"bookings.csv\" in its [[watchlists]] table)")
@@ -75,22 +69,7 @@ def _read(config: Config, name: str) -> Any:
 def _routes(config: Config, labels: set[str]) -> dict[str, Any]:
     if not labels:
         return {}
-    from alerts.routes import parse_route, profile_route
-    from monitor.runtime import FIR_COUNTRIES, fir_boundaries
+    from monitor.runtime import fir_boundaries, route_profile
 
     firs = fir_boundaries(config)
-    return {label: profile_route(parse_route(label), firs, fir_countries=FIR_COUNTRIES)
-            for label in sorted(labels)}
-
-
-def _unreliable(config: Config, store: Any, now: datetime) -> list[str]:
-    """Enabled sources failing, stale or never read: no risk from them is no all-clear."""
-    from monitor.health import health_of
-    from monitor.runtime import build_sources
-
-    states = store.states()
-    ready, _ = build_sources(config)
-    return sorted(name for name in ready if health_of(
-        states.get(name), now=now,
-        stale_after=config.monitor.stale_after_for(config.sources[name].every))
-        in ("failing", "stale", "never"))
+    return {label: route_profile(label, firs) for label in sorted(labels)}

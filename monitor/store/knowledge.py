@@ -36,7 +36,7 @@ def load_knowledge(s: Session, wants: Wants, now: datetime) -> Knowledge:
     keys = sorted(wants.keys)
     trips: dict[str, Any] = {}
     if wants.trip_watchlists:
-        suspensions = _suspensions(s, now)
+        suspensions = recent_suspensions(s, now)
         flights = wants.trip_flights | {f for x in suspensions for f in x.flights}
         trips = {"trip_items": _trip_items(s, flights, wants.trip_severity),
                  "suspensions": suspensions,
@@ -161,7 +161,7 @@ def _airline_warnings(s: Session) -> dict[str, tuple[str, ...]]:
     return {airline: tuple(titles) for airline, titles in found.items()}
 
 
-def _suspensions(s: Session, now: datetime) -> tuple[Suspension, ...]:
+def recent_suspensions(s: Session, now: datetime) -> tuple[Suspension, ...]:
     """Suspension alerts of the last SUSPENSION_MEMORY, the latest word on each."""
     latest: dict[str, Suspension] = {}
     for key, data in s.execute(select(AlertRow.item_key, AlertRow.data).where(

@@ -6,6 +6,7 @@ import gzip
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
 
@@ -14,6 +15,9 @@ from monitor.models import AlertRow, ChangeRow, DeliveryRow, ItemRow, RawBody, R
 from monitor.records import AlertListing, StateView, StoredItem
 from monitor.store.base import STATE_COLUMNS, StoreBase, state_view
 from monitor.types import Severity, item_from_json
+
+if TYPE_CHECKING:
+    from alerts.trips import Suspension
 
 
 class Reads(StoreBase):
@@ -40,6 +44,13 @@ class Reads(StoreBase):
                 found.setdefault(src, {})[key] = Known(
                     item_from_json(json.loads(data), revision=rev), chash, missing, bool(noted))
         return found
+
+    def suspensions(self, now: datetime) -> tuple[Suspension, ...]:
+        """The suspension alerts the booking rules read (as a batch decision loads them)."""
+        from monitor.store.knowledge import recent_suspensions
+
+        with self._session() as s:
+            return recent_suspensions(s, now)
 
     def state(self, source: str) -> StateView | None:
         with self._session() as s:
