@@ -30,9 +30,7 @@ def bookings_pass(batch: Batch, decision: Decision, watches: Mapping[str, Watch]
     suspensions = _suspensions(batch, decision, runs_of)
     # Hazards whose end this batch found to be a replacement (a KICZ NOTAM re-issued): the
     # bookings hear of the successor, and the end is recorded without a message.
-    superseded = {note["key"] for note in decision.notes
-                  if note.get("event") == "alert.suppressed"
-                  and str(note.get("reason", "")).startswith("superseded by")}
+    superseded = decision.superseded
     for wname in sorted(trips):
         watch, desk = watches.get(wname), desks.get(wname)
         if watch is None or desk is None:

@@ -34,6 +34,7 @@ def decide_change(batch: Batch, decision: Decision, run: int, position: int, sou
             return
         successor = batch.superseded_by(item, source)
         if successor is not None:  # the hazard goes on under another key: not an all-clear
+            decision.superseded.add(item.key)
             decision.notes.append({"event": "alert.suppressed", "source": source,
                                    "key": item.key, "change": str(change.kind),
                                    "reason": f"superseded by {successor}"})

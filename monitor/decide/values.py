@@ -147,6 +147,7 @@ class Decision:
 
     alerts: dict[int, list[NewAlert]] = field(default_factory=dict)
     notes: list[dict[str, Any]] = field(default_factory=list)
+    superseded: set[str] = field(default_factory=set)   # keys whose end was a replacement
 
     def add(self, run: int, alert: NewAlert) -> None:
         self.alerts.setdefault(run, []).append(alert)

@@ -36,6 +36,13 @@ class Claim:
     resting: set[str] = field(default_factory=set)    # not due because it keeps failing
     next_due: dict[str, datetime] = field(default_factory=dict)
 
+    def wait(self, name: str, next_due: datetime, failures: int) -> None:
+        """`name` is not due until `next_due` (resting, when it keeps failing)."""
+        self.not_due.add(name)
+        self.next_due[name] = next_due
+        if failures:
+            self.resting.add(name)
+
 
 class Leases(StoreBase):
     def claim_sources(self, kinds: dict[str, str], owner: str, now: datetime, ttl: timedelta,
@@ -57,11 +64,8 @@ class Leases(StoreBase):
             for n in mine:
                 row = rows.get(n)
                 if due is not None and row is not None and row.next_due_at is not None \
-                        and row.next_due_at > now:
-                    claim.not_due.add(n)
-                    if row.consecutive_failures:
-                        claim.resting.add(n)
-                    claim.next_due[n] = row.next_due_at
+                        and row.next_due_at > now:  # another process ran it meanwhile
+                    claim.wait(n, row.next_due_at, row.consecutive_failures)
                     continue
                 claim.states[n] = state_view(row) if row is not None else StateView(
                     name=n, kind=kinds[n], exists=False)
@@ -81,10 +85,7 @@ def _maybe_due(s: Session, names: list[str], now: datetime, claim: Claim) -> lis
                             SourceState.consecutive_failures).where(
         SourceState.name.in_(names), SourceState.next_due_at > now)).all()
     for name, next_due, failures in rows:
-        claim.not_due.add(name)
-        claim.next_due[name] = next_due
-        if failures:
-            claim.resting.add(name)
+        claim.wait(name, next_due, failures)
     return [n for n in names if n not in claim.not_due]
 
 
