@@ -20,7 +20,7 @@ from bs4.element import CData
 
 from monitor import countries, lexicon, notice_dates
 from monitor.errors import ParseError
-from monitor.page_noise import BLOCKS, NOISE_MARKERS, NOISE_TAGS
+from monitor.page_noise import BLOCKS, CONTROL_BYTES, CONTROL_CHARS, NOISE_TAGS, noise_attributes
 from monitor.types import Item, ItemKind, Severity
 
 BODY_LIMIT = 4000           # characters of section text kept in an item body
@@ -38,15 +38,12 @@ class Section:
     level: int = 0          # h1..h6 -> 1..6, other heading elements 7, text before any 0
 
 
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def soup(body: bytes | str) -> BeautifulSoup:
     """Parse HTML leniently (lxml), whatever the declared encoding."""
-    # lxml refuses NUL and other C0 control characters; no page means them, so drop them.
-    body = (_CONTROL_BYTES.sub(b"", body) if isinstance(body, bytes)
-            else _CONTROL_CHARS.sub("", body))
+    body = (body.translate(None, CONTROL_BYTES) if isinstance(body, bytes)
+            else CONTROL_CHARS.sub("", body))
     with warnings.catch_warnings():
         # A page that looks like XML is still read as HTML: the selector decides, not bs4.
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
@@ -314,18 +311,7 @@ def _is_noise_line(line: str) -> bool:
 
 
 def _is_noise(tag: Tag) -> bool:
-    attrs = tag.attrs or {}
-    if "hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true":
-        return True
-    if str(attrs.get("role", "")).lower() in ("navigation", "search"):
-        return True
-    style = str(attrs.get("style", "")).replace(" ", "").lower()
-    if "display:none" in style or "visibility:hidden" in style:
-        return True
-    classes = attrs.get("class") or []
-    names = " ".join([*(classes if isinstance(classes, list) else [str(classes)]),
-                      str(attrs.get("id", ""))]).lower()
-    return any(marker in names for marker in NOISE_MARKERS)
+    return noise_attributes(tag.attrs or {})
 
 
 class _Break(NavigableString):

@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import ParseError
-from monitor.page_noise import BLOCKS, NOISE_MARKERS, NOISE_TAGS
+from monitor.page_noise import BLOCKS, CONTROL_BYTES, CONTROL_CHARS, NOISE_TAGS, noise_attributes
 from monitor.sources.base import Fetched, Region
 
 if TYPE_CHECKING:
@@ -39,9 +39,7 @@ NOT_ALONE = frozenset({"html", "head", "body", "title", "meta", "link", "base", 
                        "tfoot", "caption", "col", "colgroup", "option", "optgroup", "frameset",
                        "frame"})
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
-_CONTROL_BYTES = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20)])
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)"""
                        rb"""|^\s*<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -66,7 +64,7 @@ def page_text(body: bytes) -> str:
     if text is None:
         text = _decode(body, "utf-8", "strict") or _mostly_utf8(body) or body.decode(
             "windows-1252", "replace")
-    return _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
+    return CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
 
 
 def _decode(body: bytes, encoding: str, errors: str) -> str | None:
@@ -93,7 +91,7 @@ def html_tree(body: bytes | str) -> _Element | None:
         utf8 = _utf8_bytes(body)
         if utf8 is not None:   # most pages: libxml2 reads the bytes, no str in between
             return etree.HTML(utf8, _utf8_parser()) if utf8 else None
-    text = page_text(body) if isinstance(body, bytes) else _CONTROL.sub("", body)
+    text = page_text(body) if isinstance(body, bytes) else CONTROL_CHARS.sub("", body)
     if not text.strip():
         return None
     return etree.HTML(text)
@@ -115,7 +113,7 @@ def _utf8_bytes(body: bytes) -> bytes | None:
         return None
     if _XML_DECLARATION.match(text):
         return None          # rare (XHTML): `page_text` drops the declaration
-    cleaned = body.translate(None, _CONTROL_BYTES)
+    cleaned = body.translate(None, CONTROL_BYTES)
     return cleaned if cleaned.decode("utf-8").strip() else b""
 
 
@@ -298,16 +296,4 @@ def _text(value: str | None, run: list[str], heading: list[str], depth: int) -> 
 
 
 def _is_noise(element: _Element) -> bool:
-    """`notices._is_noise` on an lxml element: hidden, navigation, banners by class or id."""
-    attrs = element.attrib
-    if not attrs:
-        return False
-    if "hidden" in attrs or attrs.get("aria-hidden", "").lower() == "true":
-        return True
-    if attrs.get("role", "").lower() in ("navigation", "search"):
-        return True
-    style = attrs.get("style", "").replace(" ", "").lower()
-    if "display:none" in style or "visibility:hidden" in style:
-        return True
-    names = f"{attrs.get('class', '')} {attrs.get('id', '')}".lower()
-    return any(marker in names for marker in NOISE_MARKERS)
+    return noise_attributes(element.attrib)
