@@ -284,9 +284,10 @@ def check_stale(rt: Runtime) -> int:
 
     now = rt.clock()
     raised = 0
+    states = rt.store.states()   # one read for every source, every sweep
     for name in rt.sources:
         cfg = rt.config.sources[name]
-        state = rt.store.state(name)
+        state = states.get(name)
         if state is None or state.last_success_at is None:
             continue
         stale_after = rt.config.monitor.stale_after_for(cfg.every)
