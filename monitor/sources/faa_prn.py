@@ -189,9 +189,9 @@ def country_sections(body: bytes, *, url: str = "") -> list[list[Entry]]:
 
 
 def with_notam_texts(items: list[Item], pdfs: bytes) -> list[Item]:
-    """KICZ items with what their PDF's NOTAM states: validity, FIRs (and so countries) and
-    the creation time. A text that does not parse, or that is another NOTAM than the entry
-    names, leaves the entry as listed."""
+    """KICZ items with what their PDF's NOTAM states: validity, FIRs and the creation time.
+    A text that does not parse, or that is another NOTAM than the entry names, leaves the
+    entry as listed."""
     from monitor.notam import parse_notam
     from monitor.sources.prn_pdfs import texts
 
@@ -206,10 +206,9 @@ def with_notam_texts(items: list[Item], pdfs: bytes) -> list[Item]:
         if notam is None or notam.key != item.key:
             joined.append(item)
             continue
-        firs = set(item.firs) | set(notam.firs)
+        # The countries of the FIRs it adds follow in `Source.parse_fetched` (`derived`).
         joined.append(replace(
-            item, firs=tuple(firs),
-            countries=tuple(set(item.countries) | countries.fir_countries(firs)),
+            item, firs=tuple(set(item.firs) | set(notam.firs)),
             valid_from=notam.valid_from, valid_to=notam.valid_to,
             valid_to_estimated=notam.valid_to_estimated, published_at=notam.created))
     return joined
