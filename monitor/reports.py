@@ -1,39 +1,36 @@
-"""Human-readable tables for the CLI (rich), from the plain reports of monitor.service."""
+"""Human-readable tables for the CLI, from the plain reports of monitor.service."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 from monitor.config import Config
 from monitor.durations import format_duration
+from monitor.tables import Cell, Style, paint, render_table
+
+_HEALTH: dict[str, Style] = {"ok": "green", "failing": "red", "stale": "yellow"}
+_SEVERITY: dict[str, Style] = {"critical": "red", "warning": "yellow"}
 
 
 def print_status(report: dict[str, Any]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    sources = Table(title="Sources")
-    for col in ("source", "kind", "health", "last success", "failures", "active items"):
-        sources.add_column(col)
-    for s in report["sources"]:
-        health = {"ok": "[green]ok[/]", "failing": "[red]failing[/]",
-                  "stale": "[yellow]stale[/]"}.get(s["health"], s["health"])
-        sources.add_row(s["name"], s["kind"], health, s["last_success"] or "-",
-                        str(s["consecutive_failures"]), str(s["active_items"]))
-    console.print(sources)
+    width, colour = _terminal()
+    sources = [[s["name"], s["kind"], Cell(s["health"], _HEALTH.get(s["health"])),
+                s["last_success"] or "-", str(s["consecutive_failures"]), str(s["active_items"])]
+               for s in report["sources"]]
+    print(render_table("Sources", ("source", "kind", "health", "last success", "failures",
+                                   "active items"), sources, width=width, colour=colour))
     for s in report["sources"]:
         if s["last_error"] and s["health"] == "failing":
-            console.print(f"[red]{s['name']}[/]: {s['last_error']}", markup=True,
-                          highlight=False)
-    watch = Table(title="Watchlists")
-    for col in ("watchlist", "active items", "highest severity"):
-        watch.add_column(col)
-    for w in report["watchlists"]:
-        watch.add_row(w["name"], str(w["active_items"]), w["highest_severity"] or "-")
-    console.print(watch)
-    _caveat(console, report.get("unreliable_sources") or [])
+            print(f"{paint(s['name'], 'red', colour=colour)}: {s['last_error']}")
+    watch = [[w["name"], str(w["active_items"]), w["highest_severity"] or "-"]
+             for w in report["watchlists"]]
+    print(render_table("Watchlists", ("watchlist", "active items", "highest severity"), watch,
+                       width=width, colour=colour))
+    _caveat(report.get("unreliable_sources") or [], colour)
 
 
 def not_full_picture(unreliable: list[str]) -> str:
@@ -42,76 +39,55 @@ def not_full_picture(unreliable: list[str]) -> str:
             "their hazards are missing here.")
 
 
-def _caveat(console: Any, unreliable: list[str]) -> None:
-    if unreliable:
-        console.print(f"[yellow]{not_full_picture(unreliable)}[/]", highlight=False)
-
-
 def print_alerts(rows: list[dict[str, Any]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
     if not rows:
-        console.print("no alerts in that window")
+        print("no alerts in that window")
         return
-    table = Table(title="Alerts")
-    for col in ("time", "watchlist", "title", "why", "deliveries"):
-        table.add_column(col, overflow="fold")
+    width, colour = _terminal()
+    table = []
     for r in rows:
         deliveries = ", ".join(f"{c}: {s}" for c, s in sorted(r["deliveries"].items())) or "-"
-        table.add_row(r["created_at"], r["watchlist"] or "(ops)", r["title"],
-                      "; ".join(r["reasons"]) or "-", deliveries)
-    console.print(table)
+        table.append([r["created_at"], r["watchlist"] or "(ops)", r["title"],
+                      "; ".join(r["reasons"]) or "-", deliveries])
+    print(render_table("Alerts", ("time", "watchlist", "title", "why", "deliveries"), table,
+                       width=width, colour=colour))
 
 
 def print_route(route: str, rows: list[dict[str, Any]], unreliable: list[str], *,
                 firs: Sequence[str] = (), shipped_firs: bool = False) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
+    width, colour = _terminal()
     if firs:
         where = " (approximate boundaries, not for navigation)" if shipped_firs else ""
-        console.print(f"{route.upper()} crosses the FIRs {', '.join(firs)}{where}",
-                      highlight=False)
+        print(f"{route.upper()} crosses the FIRs {', '.join(firs)}{where}")
     if not rows:
-        console.print(f"no active hazard known to affect {route}")
-        _caveat(console, unreliable)  # an empty list is no all-clear while sources are down
+        print(f"no active hazard known to affect {route}")
+        _caveat(unreliable, colour)  # an empty list is no all-clear while sources are down
         return
-    table = Table(title=f"Active hazards affecting {route}")
-    for col in ("severity", "key", "title", "why", "valid to", "source"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        table.add_row(r["severity"].upper(), r["key"], r["title"], "; ".join(r["reasons"]),
-                      r["valid_to"] or "-", r["source"])
-    console.print(table)
-    _caveat(console, unreliable)
+    table = [[_severity(r["severity"]), r["key"], r["title"], "; ".join(r["reasons"]),
+              r["valid_to"] or "-", r["source"]] for r in rows]
+    print(render_table(f"Active hazards affecting {route}",
+                       ("severity", "key", "title", "why", "valid to", "source"), table,
+                       width=width, colour=colour))
+    _caveat(unreliable, colour)
 
 
 def print_trips(rows: list[dict[str, Any]], unreliable: list[str]) -> None:
     """`monitor trips`: one line per upcoming booking, highest risk first."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
+    width, colour = _terminal()
     if not rows:
-        console.print("no upcoming bookings")
-        _caveat(console, unreliable)
+        print("no upcoming bookings")
+        _caveat(unreliable, colour)
         return
     at_risk = sum(r["severity"] is not None for r in rows)
-    table = Table(title=f"Upcoming bookings: {at_risk} of {len(rows)} at risk")
     several = len({r["watchlist"] for r in rows}) > 1
-    for col in ("risk", "ref", "flight", "date", "route", "why",
-                *(("watchlist",) if several else ())):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        risk = r["severity"].upper() if r["severity"] else "-"
-        table.add_row(risk, r["ref"], r["flight"], r["date"],
-                      f"{r['origin']}-{r['destination']}", "; ".join(r["reasons"]) or "-",
-                      *((r["watchlist"],) if several else ()))
-    console.print(table)
-    _caveat(console, unreliable)
+    columns = ("risk", "ref", "flight", "date", "route", "why",
+               *(("watchlist",) if several else ()))
+    table = [[_severity(r["severity"]) if r["severity"] else "-", r["ref"], r["flight"],
+              r["date"], f"{r['origin']}-{r['destination']}", "; ".join(r["reasons"]) or "-",
+              *((r["watchlist"],) if several else ())] for r in rows]
+    print(render_table(f"Upcoming bookings: {at_risk} of {len(rows)} at risk", columns, table,
+                       width=width, colour=colour))
+    _caveat(unreliable, colour)
 
 
 def print_config(config: Config) -> None:
@@ -151,3 +127,19 @@ def _redact_url(url: str) -> str:
         user = creds.split(":", 1)[0]
         return f"{scheme}://{user}:***@{host}"
     return url
+
+
+def _terminal() -> tuple[int, bool]:
+    """The width to fill (COLUMNS, else the terminal's, else 80) and whether to colour: only a
+    terminal gets ANSI codes, and never when NO_COLOR is set (https://no-color.org)."""
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return shutil.get_terminal_size().columns, colour
+
+
+def _severity(label: str) -> Cell:
+    return Cell(label.upper(), _SEVERITY.get(label.lower()))
+
+
+def _caveat(unreliable: list[str], colour: bool) -> None:
+    if unreliable:
+        print(paint(not_full_picture(unreliable), "yellow", colour=colour))
