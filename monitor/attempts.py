@@ -124,7 +124,7 @@ def attempt_all(rt: Runtime, names: list[str], states: dict[str, StateView],
     for this batch)."""
     if process_count(len(names)) < 2:  # a scheduled job's one source among them
         return _in_threads(rt.sources, rt.http, names, states, started, workers=workers)
-    if rt.pool is not None:
+    if rt.pool is not None and not rt.pool.spent:
         return rt.pool.attempts(rt, names, states, started, workers=workers)
     pool = FetchPool.start(rt.config, names)
     try:
@@ -178,16 +178,16 @@ class FetchPool:
     def __init__(self, executor: ProcessPoolExecutor, processes: int) -> None:
         self._executor = executor
         self.processes = processes
+        self.spent = False    # its batch fetched (or the pool closed): no more tasks
 
     @classmethod
     def start(cls, config: Config, names: Sequence[str]) -> FetchPool:
         import multiprocessing
 
-        from monitor.http import load_transport
-
         processes = process_count(len(names))
         configs = [config.sources[n] for n in names if n in config.sources]
-        load_transport()   # once here, not once in every process
+        # The processes load the HTTP stack themselves, while this one opens the store and
+        # claims the batch: the batch waits for the claim, not for httpx's import.
         # A forked process would write out again what this one has not flushed yet.
         sys.stdout.flush()
         sys.stderr.flush()
@@ -238,10 +238,14 @@ class FetchPool:
                 for a in _in_threads(rt.sources, rt.http, task, states, started,
                                      workers=workers):
                     found[a.name] = a
+        # A pool serves one batch: its processes exit while this one writes the batch.
+        self._executor.shutdown(wait=False)
+        self.spent = True
         return [found[n] for n in names]
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self.spent = True
 
 
 def _chunks(names: list[str], size: int) -> list[list[str]]:
@@ -264,7 +268,7 @@ def _start_process(settings: MonitorSettings, configs: list[SourceConfig],
                    secrets: frozenset[str], log_format: str) -> None:
     """Pool initializer: the process's own client and sources, from the validated config."""
     global _process
-    from monitor.http import HttpClient
+    from monitor.http import HttpClient, load_transport
     from monitor.sources import source_class
 
     log.add_secrets(secrets)
@@ -272,6 +276,7 @@ def _start_process(settings: MonitorSettings, configs: list[SourceConfig],
     sources = {cfg.name: source_class(cfg.kind)(cfg.name, cfg.url, cfg.options)
                for cfg in configs}
     _process = _Process(http=HttpClient.for_settings(settings), sources=sources)
+    load_transport()   # before the first task, not during its first fetch
 
 
 def _started() -> None:

@@ -427,6 +427,8 @@ def _checked_database_url(configured: str, env: Mapping[str, str], label: str,
 
 def _check_places(doc: _Document, label: str) -> None:
     """Airport codes and routes must resolve (airportsdata), else the desk watches nothing."""
+    if not doc.geo.fir_boundaries and not any(w.airports or w.routes for w in doc.watchlists):
+        return   # nothing to place: the geography modules stay unloaded
     from alerts.airports import UnknownAirport, resolve_airport
     from alerts.routes import load_fir_boundaries, parse_route
 
@@ -455,6 +457,8 @@ def _check_places(doc: _Document, label: str) -> None:
 def _check_bookings(doc: _Document, label: str) -> None:
     """A watchlist's bookings file is read and checked whole: a bad row is an error naming
     the file and the line (`bookings.csv: line 7: date: ...`), never half a file."""
+    if not any(w.bookings for w in doc.watchlists):
+        return
     from monitor.bookings import BookingsError, read_bookings
 
     for i, w in enumerate(doc.watchlists):

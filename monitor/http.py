@@ -29,8 +29,8 @@ ERROR_BODY = 4096   # how much of an error answer travels with the FetchError
 
 
 def load_transport() -> None:
-    """Load what a client's first connection needs (httpx loads httpcore only then): before
-    forking processes that each build a client, so that they start with it loaded."""
+    """Load what a client's first connection needs (httpx loads httpcore only then): a pool
+    process does it while it waits for its first task, not during its first fetch."""
     import httpcore  # noqa: F401
 
 

@@ -66,7 +66,7 @@ def open_runtime(config: Config, *, migrate: bool = True, announce: bool = True,
 
 
 def _runtime(config: Config, *, migrate: bool, announce: bool, pool: Any) -> Any:
-    from monitor.runtime import Runtime, build_sources, build_watches
+    from monitor.runtime import Runtime, build_sources
 
     store = open_store(config, migrate=migrate)
     http = SharedClient(config.monitor)
@@ -81,8 +81,8 @@ def _runtime(config: Config, *, migrate: bool, announce: bool, pool: Any) -> Any
         for name in config.disabled_channels():
             log.warning("channel.disabled", channel=name,
                         reason="empty url; alerts are stored and logged but not sent")
-    return Runtime(config=config, store=store, http=http, sources=sources,
-                   watches=build_watches(config), pool=pool, kept=kept)
+    return Runtime(config=config, store=store, http=http, sources=sources, pool=pool,
+                   kept=kept)
 
 
 def close_runtime(rt: Any) -> None:

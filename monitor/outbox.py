@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from alerts.render import AlertView, notify_type, render, render_digest
 from monitor.logs import log
 from monitor.records import Claimed
 from monitor.runtime import Runtime
@@ -83,6 +82,9 @@ def _deliver(rt: Runtime, channel_name: str, batch: list[Claimed]) -> tuple[bool
     channel = rt.config.channels.get(channel_name)
     if channel is None or not channel.enabled:
         return False, _NO_CHANNEL
+    # Rendering loads with the first delivery: an unchanged cycle sends nothing.
+    from alerts.render import AlertView, notify_type, render, render_digest
+
     views = [AlertView(c.category, c.change, c.severity, c.title, c.watchlist, c.source,
                        c.data, c.all_clear) for c in batch]
     if len(views) == 1:

@@ -6,18 +6,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from monitor.alerting import health_alert, log_alerts
 from monitor.attempts import Attempt, ReturnedError, attempt_all
-from monitor.decide import Knowledge, RunChanges, Wants, decide, wants
 from monitor.diff import Known, confirm, diff
 from monitor.errors import Failure, FetchError, failure_of
 from monitor.health import health_alert_due
 from monitor.logs import log
-from monitor.records import RunRecord, RunStatus
+from monitor.records import RunChanges, RunRecord, RunStatus
 from monitor.runtime import Runtime
 from monitor.sources.base import Fetched
 from monitor.types import ChangeKind, Severity
+
+if TYPE_CHECKING:
+    from monitor.decide import Knowledge, Wants
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,9 @@ def _commit(rt: Runtime, records: list[RunRecord],
     if not deciding:
         rt.store.commit_runs(records, lease_owner=rt.owner)
         return []
+    # The rules load with the first batch that has something to decide.
+    from monitor.decide import Knowledge, decide, wants
+
     notes: list[dict[str, object]] = []
 
     def plan(load: Callable[[Wants], Knowledge]) -> None:

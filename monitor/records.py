@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from monitor.diff import Diff
+from monitor.diff import Change, Diff
 from monitor.types import Item, Severity
 
 
@@ -96,6 +96,16 @@ class PackedBody:
     def of(cls, body: bytes) -> PackedBody:
         return cls(hashlib.sha256(body).hexdigest(), len(body),
                    gzip.compress(body, compresslevel=5))
+
+
+@dataclass(frozen=True)
+class RunChanges:
+    """One successful run's input to the alert decision (`monitor.decide`)."""
+
+    source: str
+    changes: Sequence[Change]
+    first_run: bool = False       # no baseline yet: a summary instead of item alerts
+    items: Sequence[Item] = ()    # the items of a first run (for its summary)
 
 
 @dataclass(slots=True)

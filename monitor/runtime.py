@@ -8,35 +8,41 @@ import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from alerts.deliver import send
-from alerts.match import Watch
-from alerts.routes import FirBoundaries, RouteProfile
-from alerts.trips import TripWatch
 from monitor.config import Config
-from monitor.countries import FIRS
-from monitor.decide import Desk
 from monitor.logs import log
 from monitor.sources import source_class
 from monitor.sources.base import Http, Source
 from monitor.store import Store
 
 if TYPE_CHECKING:
+    from alerts.match import Watch
+    from alerts.routes import FirBoundaries, RouteProfile
+    from alerts.trips import TripWatch
     from monitor.attempts import FetchPool
+    from monitor.decide import Desk
+
+
+def send(*args: Any, **kwargs: Any) -> object:
+    """Deliver through Apprise (alerts.deliver, loaded with the first delivery)."""
+    from alerts.deliver import send as deliver
+
+    return deliver(*args, **kwargs)
 
 
 @dataclass
 class Runtime:
-    """What a run needs: configuration, the store, the HTTP client and the prepared watches."""
+    """What a run needs: configuration, the store, the HTTP client and the sources; the
+    watches and desks the alert rules read are built when a batch first has something to
+    decide (an unchanged cycle loads no rule and profiles no route)."""
 
     config: Config
     store: Store
     http: Http
     sources: dict[str, Source]
-    watches: dict[str, Watch]
-    desks: dict[str, Desk] = field(default_factory=dict)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     send: Callable[..., object] = send
@@ -47,9 +53,15 @@ class Runtime:
     bookings: BookingFiles = field(init=False)
 
     def __post_init__(self) -> None:
-        if not self.desks:
-            self.desks = build_desks(self.config)
         self.bookings = BookingFiles(self.config)
+
+    @cached_property
+    def watches(self) -> dict[str, Watch]:
+        return build_watches(self.config)
+
+    @cached_property
+    def desks(self) -> dict[str, Desk]:
+        return build_desks(self.config)
 
     def channels_for(self, names: Iterable[str]) -> list[str]:
         return enabled_channels(self.config, names)
@@ -86,6 +98,7 @@ class BookingFiles:
         return dict(self._trips)
 
     def _load(self, name: str, path: Path, signature: tuple[int, int]) -> None:
+        from alerts.trips import TripWatch
         from monitor.bookings import BookingsError, read_bookings
 
         try:
@@ -123,7 +136,7 @@ def route_profile(text: str, firs: FirBoundaries | None) -> RouteProfile:
     board and the booking rules read it. ValueError for a route that does not parse."""
     from alerts.routes import parse_route, profile_route
 
-    return profile_route(parse_route(text), firs, fir_countries=FIR_COUNTRIES)
+    return profile_route(parse_route(text), firs, fir_countries=fir_countries())
 
 
 def enabled_channels(config: Config, names: Iterable[str]) -> list[str]:
@@ -132,6 +145,8 @@ def enabled_channels(config: Config, names: Iterable[str]) -> list[str]:
 
 
 def build_desks(config: Config) -> dict[str, Desk]:
+    from monitor.decide import Desk
+
     return {w.name: Desk(channels=tuple(enabled_channels(config, w.channels)),
                          quiet_hours=w.quiet_hours, timezone=w.timezone)
             for w in config.watchlists.values()}
@@ -154,8 +169,12 @@ def build_sources(config: Config) -> tuple[dict[str, Source], dict[str, str]]:
     return ready, disabled
 
 
-# FIRs whose states the ICAO prefix alone does not tell (e.g. TNCF: CW, AW and BQ).
-FIR_COUNTRIES = {code: fir.countries for code, fir in FIRS.items()}
+@cache
+def fir_countries() -> dict[str, tuple[str, ...]]:
+    """FIRs whose states the ICAO prefix alone does not tell (e.g. TNCF: CW, AW and BQ)."""
+    from monitor.countries import FIRS
+
+    return {code: fir.countries for code, fir in FIRS.items()}
 
 
 def fir_boundaries(config: Config) -> FirBoundaries:
@@ -173,6 +192,7 @@ def fir_boundaries(config: Config) -> FirBoundaries:
 
 def build_watches(config: Config) -> dict[str, Watch]:
     from alerts.airports import resolve_airport
+    from alerts.match import Watch
     from alerts.routes import parse_route, profile_route
 
     # Read only when some watchlist has a route to place on it.
@@ -181,7 +201,7 @@ def build_watches(config: Config) -> dict[str, Watch]:
     for w in config.watchlists.values():
         routes = [profile_route(parse_route(r if isinstance(r, str) else
                                             r.model_dump(exclude_none=True)), firs,
-                                fir_countries=FIR_COUNTRIES)
+                                fir_countries=fir_countries())
                   for r in w.routes]
         watches[w.name] = Watch(
             name=w.name, min_severity=w.min_severity, routes=routes,

@@ -33,10 +33,10 @@ from monitor.decide.values import (
     Neighbour,
     PriorAlert,
     Reported,
-    RunChanges,
     ToldBookings,
     Wants,
 )
+from monitor.records import RunChanges
 from monitor.types import Severity
 
 __all__ = [

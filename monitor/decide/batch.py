@@ -13,9 +13,8 @@ from monitor.decide.values import (
     Desk,
     Knowledge,
     PriorAlert,
-    RunChanges,
 )
-from monitor.records import NewAlert
+from monitor.records import NewAlert, RunChanges
 from monitor.types import FLIGHT_DISRUPTED, ChangeKind, Item, ItemKind, Severity
 
 

@@ -3,13 +3,12 @@ what the rules decide."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from alerts.trips import Suspension
-from monitor.diff import Change
 from monitor.records import NewAlert
 from monitor.types import ChangeKind, Item, ItemKind, Severity
 
@@ -111,16 +110,6 @@ class Knowledge:
     trip_items: tuple[Item, ...] = ()
     suspensions: tuple[Suspension, ...] = ()
     bookings_told: Mapping[tuple[str, str], ToldBookings] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RunChanges:
-    """One successful run's input to the decision."""
-
-    source: str
-    changes: Sequence[Change]
-    first_run: bool = False       # no baseline yet: a summary instead of item alerts
-    items: Sequence[Item] = ()    # the items of a first run (for its summary)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from monitor.decide import Knowledge, Wants
 from monitor.models import (
     AlertRow,
     ChangeRow,
@@ -27,11 +26,13 @@ from monitor.models import (
 )
 from monitor.records import DeliveryStatus, NewAlert, PackedBody, RunRecord
 from monitor.store.base import StoreBase
-from monitor.store.knowledge import load_knowledge
 from monitor.store.leases import lease_name, lock_writer
 
+if TYPE_CHECKING:
+    from monitor.decide import Knowledge, Wants
+
 RAW_BODIES_KEPT = 3
-Plan = Callable[[Callable[[Wants], Knowledge]], None]
+Plan = Callable[[Callable[["Wants"], "Knowledge"]], None]
 
 
 class Runs(StoreBase):
@@ -44,6 +45,9 @@ class Runs(StoreBase):
         per table for all of them."""
         with self._session.begin() as s:
             if plan is not None:
+                # The rules' reads load with the first batch that has something to decide.
+                from monitor.store.knowledge import load_knowledge
+
                 now = max(r.finished_at for r in records)
                 lock_writer(s, now)
                 plan(lambda wants: load_knowledge(s, wants, now))
