@@ -14,6 +14,11 @@ region. Runs alternate between the two tools. Two modes:
     .venv/bin/python bench/cycle.py --k 200 --cycles 5 --no-urlwatch
     .venv/bin/python bench/cycle.py --soak 1000          # RSS growth, 10 sources, one process
 
+The monitor runs as `pip install .` leaves it: from a virtualenv of its own under the work
+directory, with its runtime dependencies only, as urlwatch runs from its own (`--venv dev`
+times the development virtualenv instead, whose test tools add to every start: httpcore, for
+one, imports selenium's trio when it is installed).
+
 Prints, per mode and K: wall time per cycle, CPU seconds, peak RSS (of every cycle, the first
 included), rows written per unchanged cycle, the 1%-changed cycle, and the ratio to urlwatch's
 wall time on the same pages. CPU seconds add up a run's process pool; peak RSS is that of its
@@ -26,6 +31,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -37,7 +43,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MONITOR = [str(ROOT / ".venv" / "bin" / "python"), "-m", "monitor"]
+DEV_PYTHON = ROOT / ".venv" / "bin" / "python"
+MONITOR = [str(DEV_PYTHON), "-m", "monitor"]   # set by main() to the venv being timed
 TABLES = ("items", "changes", "alerts", "deliveries", "runs", "raw_bodies")
 NOISE = "".join(f'<li><a href="/nav/{i}">Navigation entry {i}</a></li>' for i in range(60))
 # What makes a noisy page ~30 KB around its region: a long menu and an inline bundle.
@@ -178,6 +185,37 @@ def row_counts(db: Path) -> dict[str, int]:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
+def ensure_monitor(folder: Path) -> Path:
+    """The `monitor` command of a virtualenv holding the monitor as a user installs it
+    (runtime dependencies only, bytecode compiled by pip); reinstalled when the project's
+    files are newer. Installed from a copy, so that no build files land in the project."""
+    venv = folder / "monitor-venv"
+    python, command = venv / "bin" / "python", venv / "bin" / "monitor"
+    stamp = venv / ".installed"
+    parts = ("monitor", "alerts", "migrations", "pyproject.toml", "README.md")
+    newest = max(p.stat().st_mtime for part in parts for p in [ROOT / part, *(
+        (ROOT / part).rglob("*") if (ROOT / part).is_dir() else ())])
+    if stamp.exists() and stamp.stat().st_mtime >= newest:
+        return command
+    print("installing the monitor in a separate virtualenv ...", flush=True)
+    fresh = not python.exists()
+    if fresh:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    with tempfile.TemporaryDirectory() as copy:
+        for part in parts:
+            source = ROOT / part
+            if source.is_dir():
+                shutil.copytree(source, Path(copy) / part,
+                                ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(source, Path(copy) / part)
+        subprocess.run([str(python), "-m", "pip", "install", "-q",
+                        *(() if fresh else ("--force-reinstall", "--no-deps")), copy],
+                       check=True, capture_output=True)
+    stamp.touch()
+    return command
+
+
 def ensure_urlwatch(folder: Path) -> list[str] | None:
     venv = folder / "urlwatch-venv"
     exe = venv / "bin" / "urlwatch"
@@ -299,12 +337,19 @@ def main() -> None:
     parser.add_argument("--no-urlwatch", action="store_true")
     parser.add_argument("--soak", type=int, default=0, help="cycles of the RSS soak test")
     parser.add_argument("--work", default=None, help="working directory (default: a temp dir)")
+    parser.add_argument("--venv", choices=("install", "dev"), default="install",
+                        help="install: the monitor in a virtualenv of its own, as `pip install "
+                             ".` leaves it (default); dev: the project's .venv")
     args = parser.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="monitor-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    # Timed as installed: with the project's bytecode (urlwatch's venv has its own).
-    subprocess.run([MONITOR[0], "-m", "compileall", "-q", "monitor", "alerts", "migrations"],
-                   cwd=ROOT, check=True)
+    if args.venv == "dev":
+        # Timed with the project's bytecode, as an installed package has its own.
+        subprocess.run([str(DEV_PYTHON), "-m", "compileall", "-q", "monitor", "alerts",
+                        "migrations"], cwd=ROOT, check=True)
+    else:
+        MONITOR[:] = [str(ensure_monitor(work))]
+    print(f"monitor: {MONITOR[0]}")
     started = time.perf_counter()
     help_wall = min(timed([*MONITOR, "--help"])[0] for _ in range(5))
     print(f"monitor --help: {help_wall:.3f} s (best of 5)")
