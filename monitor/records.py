@@ -17,6 +17,8 @@ from typing import Any
 from monitor.diff import Change, Diff
 from monitor.types import Item, Severity
 
+BOOKINGS_SUFFIX = " (bookings)"   # a booking alert's key: `TP LIS-CCS suspension (bookings)`
+
 
 class RunStatus(StrEnum):
     """How a source run ended (`source.run`'s `status`), or why it did not happen."""

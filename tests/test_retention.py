@@ -76,3 +76,56 @@ def test_db_vacuum_command(tmp_path: Path) -> None:
                            "vacuum"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1].startswith("pruned 0 deliveries")
+
+
+def test_prune_keeps_the_last_booking_alert_of_each_cause(tmp_path: Path, server: FixtureServer,
+                                                          webhook: Webhook) -> None:
+    """A booking alert's key is its cause, never an item's: without its last alert, the next
+    reading of a cause still in force would tell the desk again as if it were new."""
+    from tests.test_trips_end_to_end import BOOKINGS, SUSPENDED, page
+
+    (tmp_path / "bookings.csv").write_text(BOOKINGS, encoding="utf-8")
+    path = tmp_path / "config.toml"
+    path.write_text(f"""
+[monitor]
+database = "sqlite:///{tmp_path / 'm.db'}"
+retention = "2d"
+
+[[channels]]
+name = "desk"
+url = "{webhook.apprise_url('desk')}"
+
+[[sources]]
+name = "tap-page"
+kind = "airline_page"
+url = "{server.url('/tap')}"
+selector = "main#avisos"
+airline = "TP"
+
+[[watchlists]]
+name = "trips-desk"
+bookings = "bookings.csv"
+channels = ["desk"]
+""")
+    server.serve("/tap", page(SUSPENDED))
+    config = service.load(path)
+    rt = service.open_runtime(config, announce=False)
+    try:
+        rt.clock = lambda: datetime(2025, 11, 22, 10, 0, tzinfo=UTC)
+        run_source(rt, "tap-page")
+        sweep(rt)
+        [told] = webhook.messages
+        assert told["title"] == "[WARNING] 1 booking affected: TP LIS-CCS suspension"
+        webhook.clear()
+        service.prune(config, store=rt.store, now=datetime(2025, 11, 26, tzinfo=UTC))
+        # The notice re-worded, the suspension unchanged: nothing new for the desk.
+        server.serve("/tap", page(SUSPENDED.replace("suspende", "suspende temporariamente")))
+        rt.clock = lambda: datetime(2025, 11, 27, 10, 0, tzinfo=UTC)
+        run_source(rt, "tap-page")
+        sweep(rt)
+        assert webhook.messages == []
+        kept = [a.item_key for a in rt.store.recent_alerts(datetime(2025, 11, 1, tzinfo=UTC),
+                                                          watchlist="trips-desk")]
+        assert kept.count("TP LIS-CCS suspension (bookings)") == 1
+    finally:
+        service.close_runtime(rt)

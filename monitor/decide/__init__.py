@@ -20,7 +20,6 @@ from monitor.decide.changes import decide_change
 from monitor.decide.summaries import summaries
 from monitor.decide.suspensions import cancelled_flight, corroborate, watched_route
 from monitor.decide.values import (
-    BOOKINGS_SUFFIX,
     NEWS,
     SUPERSEDABLE,
     SUSPENSION_MEMORY,
@@ -36,7 +35,7 @@ from monitor.decide.values import (
     ToldBookings,
     Wants,
 )
-from monitor.records import RunChanges
+from monitor.records import BOOKINGS_SUFFIX, RunChanges
 from monitor.types import Severity
 
 __all__ = [

@@ -11,8 +11,8 @@ from alerts.render import bookings_title
 from alerts.trips import Suspension, TripWatch, assess, by_cause, suspension_of
 from monitor.bookings import Booking, upcoming
 from monitor.decide.batch import Batch, held_until
-from monitor.decide.values import BOOKINGS_SUFFIX, Decision, Desk
-from monitor.records import NewAlert
+from monitor.decide.values import Decision, Desk
+from monitor.records import BOOKINGS_SUFFIX, NewAlert
 from monitor.types import Item, Severity
 
 

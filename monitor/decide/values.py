@@ -90,9 +90,6 @@ class ToldBookings:
     items: tuple[str, ...] = ()
 
 
-BOOKINGS_SUFFIX = " (bookings)"   # a booking alert's key: `TP LIS-CCS suspension (bookings)`
-
-
 @dataclass(frozen=True)
 class Knowledge:
     """What the store knows that the rules need, loaded once for a batch."""
