@@ -32,6 +32,7 @@ def render_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str
                  width: int, colour: bool = False) -> str:
     """The table as text lines (no trailing newline), at most `width` columns wide when the
     columns can shrink to fit; ANSI colours only when `colour` is true."""
+    title = _clean(title)  # it may carry a route as typed
     if not columns:
         return title
     for row in rows:
@@ -42,8 +43,8 @@ def render_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str
     by_column = list(zip(header, *body, strict=True))
     natural = [max(_widest_line(c.text) for c in column) for column in by_column]
     words = [max(_longest_word(c.text) for c in column) for column in by_column]
-    # "| " + " | ".join(cells) + " |": three characters around every cell, one more at the end
     heads = [_longest_word(c.text) for c in header]
+    # "| " + " | ".join(cells) + " |": three characters around every cell, one more at the end
     sizes = _fit(natural, words, heads, width - 3 * len(columns) - 1)
     header_lines = _lines(header, sizes, colour)
     row_lines = [_lines(row, sizes, colour) for row in body]
