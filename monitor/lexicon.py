@@ -138,8 +138,8 @@ WRITTEN_DAY: dict[str, tuple[str, ...]] = {
 
 # Open-ended suspensions, shown as "until further notice".
 UNTIL_FURTHER_NOTICE: dict[str, tuple[str, ...]] = {
-    "es": (r"hasta nuevo aviso",),
-    "pt": (r"até novo aviso", r"até segunda ordem"),
+    "es": (r"hasta nuevo aviso", r"hasta nueva orden"),
+    "pt": (r"até novo aviso", r"até segunda ordem", r"até nova ordem"),
     "en": (r"until further notice",),
     "tr": (r"ikinci bir duyuruya kadar", r"aksi bildirilene kadar"),
 }

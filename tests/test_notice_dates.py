@@ -66,6 +66,8 @@ def test_phrases_in_four_languages_give_the_days_they_state(
 @pytest.mark.parametrize("text", [
     "Vuelos suspendidos hasta nuevo aviso.", "Voos suspensos até novo aviso.",
     "Flights are suspended until further notice.", "Seferler ikinci bir duyuruya kadar iptal.",
+    "Os voos para Caracas estão suspensos até nova ordem.",
+    "Operaciones a Caracas suspendidas hasta nueva orden.",
 ])
 def test_until_further_notice_leaves_the_end_open(text: str) -> None:
     assert notice_dates.read(text, reference=READ_ON) == Validity(open_ended=True)
