@@ -273,3 +273,27 @@ def test_the_real_page_lists_its_kicz_notam_pdfs_within_one_runs_limit() -> None
     assert all(url.startswith(f"{PAGE_URL}/") and " " not in url for url in listed)
     assert f"{PAGE_URL}/colombia/KICZ_ADVISORY_NOTAM_A0050_26_SKED.pdf" in listed
     assert len(listed) <= FaaPrnOptions().max_pdfs
+
+
+def test_a_changed_page_is_read_once_per_run(prn: FixtureServer, http: HttpClient,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """`fetch` reads the page to find its PDFs; the run's parse of the same bytes reuses that
+    reading (a PRN page is ~150 KB of HTML), and a different page is read afresh."""
+    from monitor.sources import faa_prn
+
+    reads: list[int] = []
+    real = faa_prn.country_sections
+
+    def counted(body: bytes, *, url: str = "") -> list[list[faa_prn.Entry]]:
+        reads.append(len(body))
+        return real(body, url=url)
+
+    monkeypatch.setattr(faa_prn, "country_sections", counted)
+    src = source(prn)
+    fetched = src.fetch(http, Validators(), now=NOW)
+    found = items(src, fetched)
+    assert len(reads) == 1 and found["KICZ A0012/25"].valid_to is not None
+    assert items(src, fetched) == found            # parsed again: the same items, no reading
+    assert len(reads) == 1
+    src.parse(fixture_bytes("faa_prn", "baseline.html"), url=prn.url(PRN))
+    assert len(reads) == 2

@@ -79,6 +79,9 @@ class FaaPrn(Source):
     remembers = (PDFS,)  # what the PDFs said, so a new process reads only what changed
 
     _pdfs: dict[str, PdfRecord] | None = None  # by URL, once read or restored
+    # The last page read and its entries: `fetch` reads a changed page to find its PDFs, and
+    # the run then parses the same bytes; they are read once.
+    _read: tuple[bytes, str, list[Item]] | None = None
 
     def restore(self, kept: Mapping[str, bytes]) -> None:
         if self._pdfs is None and kept.get(PDFS):
@@ -122,6 +125,19 @@ class FaaPrn(Source):
 
     def parse(self, body: bytes, *, url: str,
               extra: Mapping[str, bytes] | None = None) -> list[Item]:
+        found = self._entries(body, url)
+        pdfs = (extra or {}).get(PDFS)
+        return with_notam_texts(found, pdfs) if pdfs else found
+
+    def _entries(self, body: bytes, url: str) -> list[Item]:
+        """The page's entries as items, before what their PDFs state."""
+        if self._read is not None and self._read[0] is body and self._read[1] == url:
+            return list(self._read[2])
+        found = self._read_entries(body, url)
+        self._read = (body, url, found)
+        return list(found)
+
+    def _read_entries(self, body: bytes, url: str) -> list[Item]:
         page_url = url if urlsplit(url).scheme in ("http", "https") else PAGE_URL
         sections = country_sections(body, url=url)
         wanted: list[str] = getattr(self.options, "countries", [])
@@ -140,9 +156,7 @@ class FaaPrn(Source):
                 if entry.section not in listed[item.key]:
                     listed[item.key].append(entry.section)
                 items[item.key] = _merged(items[item.key], item) if item.key in items else item
-        found = [replace(item, body=_listed_under(listed[key])) for key, item in items.items()]
-        pdfs = (extra or {}).get(PDFS)
-        return with_notam_texts(found, pdfs) if pdfs else found
+        return [replace(item, body=_listed_under(listed[key])) for key, item in items.items()]
 
 
 def country_sections(body: bytes, *, url: str = "") -> list[list[Entry]]:
