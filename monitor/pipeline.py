@@ -100,17 +100,18 @@ def _commit(rt: Runtime, records: list[RunRecord],
     if not deciding:
         rt.store.commit_runs(records, lease_owner=rt.owner)
         return []
-    # The rules load with the first batch that has something to decide.
+    # The rules load, and the watches are built, with the first batch that has something to
+    # decide, before the writer row is locked.
     from monitor.decide import Knowledge, decide, wants
 
+    watches, desks = rt.watches, rt.desks
     notes: list[dict[str, object]] = []
 
     def plan(load: Callable[[Wants], Knowledge]) -> None:
         batch = [run for _, run in deciding]
-        needs = wants(batch, rt.watches, trips)
+        needs = wants(batch, watches, trips)
         knowledge = load(needs) if needs.anything else Knowledge()
-        decision = decide(batch, knowledge, rt.watches, rt.desks, now=rt.clock(),
-                          trips=trips)
+        decision = decide(batch, knowledge, watches, desks, now=rt.clock(), trips=trips)
         rt.bookings.changed = False
         for position, (index, _) in enumerate(deciding):
             records[index].alerts[:0] = decision.alerts.get(position, [])
