@@ -82,31 +82,11 @@ def test_prune_keeps_the_last_booking_alert_of_each_cause(tmp_path: Path, server
                                                           webhook: Webhook) -> None:
     """A booking alert's key is its cause, never an item's: without its last alert, the next
     reading of a cause still in force would tell the desk again as if it were new."""
-    from tests.test_trips_end_to_end import BOOKINGS, SUSPENDED, page
+    from tests.test_trips_end_to_end import SUSPENDED, TAP_SOURCE, page, write_config
 
-    (tmp_path / "bookings.csv").write_text(BOOKINGS, encoding="utf-8")
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[monitor]
-database = "sqlite:///{tmp_path / 'm.db'}"
-retention = "2d"
-
-[[channels]]
-name = "desk"
-url = "{webhook.apprise_url('desk')}"
-
-[[sources]]
-name = "tap-page"
-kind = "airline_page"
-url = "{server.url('/tap')}"
-selector = "main#avisos"
-airline = "TP"
-
-[[watchlists]]
-name = "trips-desk"
-bookings = "bookings.csv"
-channels = ["desk"]
-""")
+    path = write_config(tmp_path, TAP_SOURCE.format(desk=webhook.apprise_url("desk"),
+                                                    tap=server.url("/tap")),
+                        settings='retention = "2d"')
     server.serve("/tap", page(SUSPENDED))
     config = service.load(path)
     rt = service.open_runtime(config, announce=False)

@@ -46,12 +46,15 @@ def page(notice: str) -> bytes:
 </main></body></html>""".encode()
 
 
-def write_config(folder: Path, sources: str, bookings: str = BOOKINGS) -> Path:
+def write_config(folder: Path, sources: str, bookings: str = BOOKINGS,
+                 settings: str = "") -> Path:
+    """A trips desk watching `sources`; `settings`: more `[monitor]` lines."""
     (folder / "bookings.csv").write_text(bookings, encoding="utf-8")
     path = folder / "config.toml"
     path.write_text(f"""
 [monitor]
 database = "sqlite:///{folder / 'm.db'}"
+{settings}
 
 {sources}
 
@@ -63,22 +66,27 @@ channels = ["desk"]
     return path
 
 
-@pytest.fixture
-def tap_desk(tmp_path: Path, server: FixtureServer, webhook: Webhook
-             ) -> Iterator[tuple[Runtime, FixtureServer, Webhook]]:
-    server.serve("/tap", page(SUSPENDED))
-    path = write_config(tmp_path, f"""
+# The desk's channel and TAP's notices page (`desk` and `tap`: their URLs).
+TAP_SOURCE = """
 [[channels]]
 name = "desk"
-url = "{webhook.apprise_url('desk')}"
+url = "{desk}"
 
 [[sources]]
 name = "tap-page"
 kind = "airline_page"
-url = "{server.url('/tap')}"
+url = "{tap}"
 selector = "main#avisos"
 airline = "TP"
-""")
+"""
+
+
+@pytest.fixture
+def tap_desk(tmp_path: Path, server: FixtureServer, webhook: Webhook
+             ) -> Iterator[tuple[Runtime, FixtureServer, Webhook]]:
+    server.serve("/tap", page(SUSPENDED))
+    path = write_config(tmp_path, TAP_SOURCE.format(desk=webhook.apprise_url("desk"),
+                                                    tap=server.url("/tap")))
     rt = service.open_runtime(service.load(path), announce=False)
     yield rt, server, webhook
     service.close_runtime(rt)
