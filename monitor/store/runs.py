@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.models import (
@@ -57,14 +57,18 @@ class Runs(StoreBase):
                     self._write_run(s, record, lease_owner)
             if not plain:
                 return
-            s.execute(insert(Run), [_run_values(r) for r in plain])
+            # Core statements with a list of parameters (one executemany each): the ORM's
+            # bulk paths would walk every row through its unit of work first.
+            s.execute(insert(Run.__table__), [_run_values(r) for r in plain])
             by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for r in plain:
                 values = {"kind": r.kind, **r.state}
                 by_columns.setdefault(tuple(sorted(values)), []).append(
-                    {"name": r.source, **values})
-            for rows in by_columns.values():
-                s.execute(update(SourceState), rows)  # bulk UPDATE by primary key
+                    {"key": r.source, **values})
+            states = SourceState.__table__
+            for columns, rows in by_columns.items():
+                s.execute(update(states).where(states.c.name == bindparam("key"))
+                          .values({c: bindparam(c) for c in columns}), rows)
             s.execute(delete(Lease).where(
                 Lease.name.in_([lease_name(r.source) for r in plain]),
                 Lease.owner == lease_owner))
