@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.config import Config
 from monitor.errors import UsageError
 from monitor.logs import log
 from monitor.opening import open_store
+
+if TYPE_CHECKING:
+    from alerts.match import Watch
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,9 @@ class WatchlistStatus:
     keys: list[str]
 
 
-def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
+def status(config: Config, now: datetime | None = None, *,
+           watches: Mapping[str, Watch] | None = None) -> dict[str, Any]:
+    """`monitor status`. `watches`: the config's, when the caller has built them already."""
     from alerts.match import match
     from monitor.runtime import build_watches
 
@@ -42,7 +48,7 @@ def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
         active = store.active_items()
         sources = _source_statuses(config, store, now)
         watchlists = []
-        for name, watch in build_watches(config).items():
+        for name, watch in (watches or build_watches(config)).items():
             hits = [s.item for s in active if match(watch, s.item)]
             top = max((i.severity for i in hits), default=None)
             watchlists.append(WatchlistStatus(name, len(hits), top.label if top is not None
@@ -131,14 +137,15 @@ def route(config: Config, text: str,
     return _rows(hits), unreliable
 
 
-def watchlist_items(config: Config, watchlist: str) -> list[dict[str, Any]]:
+def watchlist_items(config: Config, watchlist: str, *,
+                    watches: Mapping[str, Watch] | None = None) -> list[dict[str, Any]]:
     """The active items a watchlist's own rules match now, with its reasons (the rows of
-    `route`, one per item and source), highest severity first."""
+    `route`, one per item and source), highest severity first. `watches`: as `status`."""
     from alerts.match import match
     from monitor.runtime import build_watches
 
     known_watchlist(config, watchlist)
-    watch = build_watches(config)[watchlist]
+    watch = (watches or build_watches(config))[watchlist]
     store = open_store(config)
     try:
         active = store.active_items()

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from monitor import service
 from monitor.config import Config
@@ -23,6 +24,9 @@ from monitor.web.board import (
     route_line,
     watchlist_hazards,
 )
+
+if TYPE_CHECKING:
+    from alerts.match import Watch
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,15 @@ class Reader:
             self._geography = build_geography(self.config)
         return self._geography
 
+    @cached_property
+    def watches(self) -> dict[str, Watch]:
+        """The config's watches, built once for every board this reader serves."""
+        from monitor.runtime import build_watches
+
+        return build_watches(self.config)
+
     def status(self) -> dict[str, Any]:
-        return service.status(self.config, self.clock())
+        return service.status(self.config, self.clock(), watches=self.watches)
 
     def route(self, text: str) -> tuple[list[dict[str, Any]], list[str]]:
         return service.route(self.config, text, self.clock())
@@ -86,7 +97,7 @@ class Reader:
     def board(self, watchlist: str | None, *, alerts_window: timedelta | None = None) -> Board:
         now = self.clock()
         window = alerts_window or self.alerts_window
-        status = service.status(self.config, now)
+        status = service.status(self.config, now, watches=self.watches)
         known = {w["name"]: w for w in status["watchlists"]}
         if watchlist not in known:
             watchlist = next(iter(known), None)
@@ -96,7 +107,8 @@ class Reader:
                                  None, now)
         if watchlist is not None:
             labels = [line.label for line in self.geography.routes.get(watchlist, [])]
-            hazards = watchlist_hazards(service.watchlist_items(self.config, watchlist), labels)
+            hazards = watchlist_hazards(service.watchlist_items(
+                self.config, watchlist, watches=self.watches), labels)
         trips, trips_error = self._trips_of(watchlist)
         return Board(
             now=iso(now) or "", watchlist=watchlist, watchlists=status["watchlists"],
