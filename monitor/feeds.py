@@ -26,7 +26,9 @@ def feed(config: Config, watchlist: str, *, since: timedelta = timedelta(days=30
 
 
 def write_feeds(config: Config, now: datetime | None = None) -> list[Path]:
-    """Rewrite `<feed_dir>/<watchlist>.xml` for every watchlist, when `feed_dir` is set.
+    """Rewrite `<feed_dir>/<watchlist>.xml` for every watchlist, when `feed_dir` is set;
+    the files written (a feed whose bytes did not change is left alone: an unchanged cycle
+    writes nothing).
 
     Each file is replaced atomically, so a web server or reader never sees half a feed.
     """
@@ -40,8 +42,10 @@ def write_feeds(config: Config, now: datetime | None = None) -> list[Path]:
     try:
         for name in config.watchlists:
             target = folder / f"{name}.xml"
-            _replace_atomically(target, _feed_bytes(store, name, since=timedelta(days=30),
-                                                    now=now))
+            content = _feed_bytes(store, name, since=timedelta(days=30), now=now)
+            if _unchanged(target, content):
+                continue
+            _replace_atomically(target, content)
             written.append(target)
     finally:
         store.close()
@@ -53,6 +57,13 @@ def _feed_bytes(store: Any, watchlist: str, *, since: timedelta, now: datetime) 
 
     rows = store.recent_alerts(now - since, watchlist, limit=FEED_MAX_ENTRIES)
     return render_atom(watchlist, rows, now=now)
+
+
+def _unchanged(target: Path, content: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(content) and target.read_bytes() == content
+    except OSError:
+        return False
 
 
 def _replace_atomically(target: Path, content: bytes) -> None:

@@ -204,8 +204,15 @@ def test_write_feeds_writes_one_file_per_watchlist_next_to_the_config(config: Co
     assert (folder / "latam-desk.xml").read_bytes() == service.feed(config, "latam-desk",
                                                                     now=NOW)
     assert sorted(p.name for p in folder.iterdir()) == ["asia-desk.xml", "latam-desk.xml"]
-    service.write_feeds(config, now=NOW)  # rewriting leaves no temporary files behind
+    # Nothing changed since: nothing is written (no temporary file left behind either).
+    modified = (folder / "latam-desk.xml").stat().st_mtime_ns
+    assert service.write_feeds(config, now=NOW) == []
+    assert (folder / "latam-desk.xml").stat().st_mtime_ns == modified
     assert sorted(p.name for p in folder.iterdir()) == ["asia-desk.xml", "latam-desk.xml"]
+    # A feed that differs from its file is replaced.
+    (folder / "asia-desk.xml").write_bytes(b"<feed/>")
+    assert service.write_feeds(config, now=NOW) == [folder / "asia-desk.xml"]
+    assert (folder / "asia-desk.xml").read_bytes() == service.feed(config, "asia-desk", now=NOW)
 
 
 def test_write_feeds_does_nothing_without_a_feed_dir(tmp_path: Path, server: FixtureServer,
