@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from monitor.countries import derived
 from monitor.errors import ParseError
 from monitor.notam import iter_notam_items, notam_json_pieces, split_notams
-from monitor.notam.lines import usual_line
+from monitor.notam.lines import _line, _one_notam, usual_line
+from monitor.notam.parse import BLANK_LINES, newlines
 from tests.test_notam_properties import SETTINGS, mutated
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notam"
@@ -125,6 +126,11 @@ EDGES = {
     "Q-line in the text": USUAL.replace("CLSD.", "CLSD.\nQ) MPZL/QMRLC/IV/NBO/A/000/999/"),
     "KICZ line in the text": USUAL.replace("CLSD.", "CLSD.\nKICZ A0012/25 SEE THERE"),
     "domestic line in the text": USUAL.replace("CLSD.", "CLSD.\n!PTY 12/345 PTY SEE THERE"),
+    "header in the schedule": USUAL.replace("\nE)", "\nD) DAILY\nA0400/25 NOTAMN\nE)"),
+    "KICZ line in the schedule": USUAL.replace("\nE)", "\nD) DAILY\nKICZ A0012/25 X\nE)"),
+    "Q-line after the footers": USUAL + "\nCREATED: 01 Dec 2025 06:10:00\nQ) MPZL/QMRLC",
+    "header after an END PART line": USUAL.replace("A) MPTO", "A) MPTO PART 2 OF 2")
+    + "\nEND PART 2 OF 2\nA0400/25 NOTAMN",
     "DUPE": USUAL + " DUPE",
     "trailing spaces": USUAL.replace("CLSD.", "CLSD.  \nREST OF TEXT\t"),
     # fields.firs_of looks 40 characters back for "FIR": trailing spaces are cut first.
@@ -288,3 +294,15 @@ def test_a_damaged_notam_is_written_as_its_item(text: str) -> None:
 def test_a_damaged_file_is_written_as_its_items(notams: list[str], separator: str) -> None:
     text = separator.join(notams)
     assert written_lines(text) == general_lines(text)
+
+
+@SETTINGS
+@given(st.lists(mutated(), min_size=1, max_size=3), st.sampled_from(["\n", "\n\n", ")\n("]))
+def test_a_block_is_read_at_once_only_when_it_holds_one_notam(notams: list[str],
+                                                              separator: str) -> None:
+    """The block reader (`_line(..., block=True)`) tests `_one_notam` where the match tells
+    it where to look: it must leave the blocks `_one_notam` leaves."""
+    text = newlines(separator.join(notams))
+    for block in filter(None, map(str.strip, BLANK_LINES.split(text))):
+        alone = _line(block, '"notam"') if _one_notam(block) else None
+        assert _line(block, '"notam"', block=True) == alone

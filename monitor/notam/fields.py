@@ -45,7 +45,7 @@ _END_PART_REST = re.compile(r"END[ \t]+PART[ \t]+\d+[ \t]+OF[ \t]+\d+[ \t]*(?=\n
 _CREATED = re.compile(
     r"(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\s+(?:(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
     r"|(\d{1,2}):(\d{2})(?:\s+UTC)?\s+(\d{4}))")
-_PAREN_CODE = re.compile(r"\(([A-Z]{4})(\s+FIR)?\)")
+PAREN_CODE = re.compile(r"\(([A-Z]{4})(\s+FIR)?\)")
 _FIR_CONTEXT = re.compile(r"\b(?:FIR|UIR|FLIGHT\s+INFORMATION\s+REGION)\b")
 _DISPLAY_TIME = re.compile(r"(\d{1,2})\s+([A-Z]{3})\s+(\d{2}):(\d{2})(?:\s+UTC)?\s+(\d{4})")
 _MONTHS = {m: i for i, m in enumerate(
@@ -232,7 +232,7 @@ def firs_of(q_fir: str | None, a_firs: list[str], text: str) -> tuple[str, ...]:
     if q_fir is not None and is_real_fir(q_fir):
         firs.add(q_fir)
     if "(" in text:
-        for match in _PAREN_CODE.finditer(text):
+        for match in PAREN_CODE.finditer(text):
             code = match[1]
             if is_real_fir(code) and (match[2] or code in KNOWN_FIRS or _FIR_CONTEXT.search(
                     text, max(0, match.start() - 40), match.start())):

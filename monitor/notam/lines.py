@@ -76,8 +76,7 @@ def notam_json_pieces(text: str, *, source: str) -> Iterator[str]:
     try:
         for start in range(0, len(blocks), _PIECE):
             batch = blocks[start:start + _PIECE]
-            lines = [_line(block, source_json) if _one_notam(block) else None
-                     for block in batch]
+            lines = [_line(block, source_json, _NO_PARTS, True) for block in batch]
             if parts or run or (None in lines and not _lone_parts(lines, batch, source_json)):
                 lines = _with_general_lines(lines, batch, run, parts, source)
             lines.append("")
@@ -229,11 +228,17 @@ def usual_line(text: str, source: str) -> str | None:
     return _line(text, json_string(source))
 
 
-def _line(text: str, source_json: str, parts: int = _NO_PARTS) -> str | None:
+def _line(text: str, source_json: str, parts: int = _NO_PARTS,
+          block: bool = False) -> str | None:
     """`usual_line`, the source given as written in JSON. `parts`: whether the text may be
-    one part of a NOTAM in several (its line is then that of the part alone)."""
+    one part of a NOTAM in several (its line is then that of the part alone). `block`: the
+    text is a blank-line separated block, not cut by `split_notams`; None also when
+    `_one_notam(text)` is not true (tested here, where the match tells where to look)."""
     if text[0] == "(":
-        text = text[1:].lstrip()
+        rest = text[1:]
+        text = rest.lstrip()
+        if block and "\n" in rest[:len(rest) - len(text)]:
+            return None  # the header is not on the block's first line
     published = "null"
     part = ""
     if "CREATED:" in text or "SOURCE:" in text or "PART" in text:
@@ -247,6 +252,10 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS) -> str | None:
     (series, number, yy, op, ref_series, ref_number, ref_yy, fir, qcode, q_area, a, b, c,
      est, d) = usual.groups()
     start = usual.end()
+    # `_one_notam`: from the header (on the first line) to E) only a D) value may hold a line
+    # that starts a NOTAM (footer and END PART lines, dropped above, never start one).
+    if block and START.search(text, start if d is None else usual.start("d")) is not None:
+        return None
     limits = "" if text.find("F)", start) < 0 and text.find("G)", start) < 0 else (
         _limits(text, start))
     if limits:
@@ -282,10 +291,12 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS) -> str | None:
             body += "\nSCHEDULE: " + schedule
     if limits:
         body += limits
-    # Looked up: a file names the same few places and Q-line circles again and again.
-    places = _PLACES.get((a, fir)) if "(" not in text_e else None
+    # Looked up: a file names the same few places and Q-line circles again and again. Only
+    # a "(XXXX)" code in the text can name a FIR besides those of the Q-line and A).
+    named = "(" in text_e and fields.PAREN_CODE.search(text_e) is not None
+    places = None if named else _PLACES.get((a, fir))
     if places is None:
-        places = _places(a, fir, text_e)
+        places = _places(a, fir, text_e, named)
     area = _AREAS.get(q_area)
     if area is None:
         area = _area(q_area)
@@ -352,7 +363,7 @@ def _limits(text: str, start: int) -> tuple[str, str] | None:
 
 
 # The "firs", "airports" and "countries" members of the line for an A) value and a Q-line
-# FIR, when the text names no FIR in parentheses.
+# FIR, when the text holds no "(XXXX)" code (`fields.firs_of` then reads no FIR in it).
 _PLACES: dict[tuple[str, str], str] = {}
 # The "area" value for the Q-line from the lower flight level to the radius.
 _AREAS: dict[str, str] = {}
@@ -362,12 +373,13 @@ _KEPT = 10_000  # values kept in each of these
 _LABELS = {severity: severity.label for severity in Severity}
 
 
-def _places(a: str, fir: str, text_e: str) -> str:
+def _places(a: str, fir: str, text_e: str, named: bool) -> str:
+    """`named`: the text holds a "(XXXX)" code, which may name a FIR (not kept then)."""
     a_firs, airports = split_places(tuple(a.split()), fir)
     firs = fields.firs_of(fir, a_firs, text_e)
     places = (f'"firs": {json_codes(firs)}, "airports": {json_codes(airports)}, '
               f'"countries": {json_codes(countries_of_firs(firs))}, ')
-    if "(" not in text_e:
+    if not named:
         if len(_PLACES) >= _KEPT:
             _PLACES.clear()
         _PLACES[a, fir] = places
