@@ -121,9 +121,14 @@ def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Ite
     with tempfile.TemporaryDirectory(prefix="monitor-parse-") as tmp:
         written = [Path(tmp, f"part-{n}.json") for n in range(len(rest))]
         try:
-            with ProcessPoolExecutor(max_workers=len(rest)) as pool:
-                others = [pool.submit(_notam_part_file, part, source, to)
-                          for part, to in zip(rest, written, strict=True)]
+            # The parts go with the pool's processes (a forked process has them already):
+            # sent with each task they would be pickled into a pipe by the pool's threads,
+            # which get their turns slowly while this process parses (a worker then starts
+            # some 30 ms later on 2 cores).
+            with ProcessPoolExecutor(max_workers=len(rest), initializer=_take_parts,
+                                     initargs=(rest,)) as pool:
+                others = [pool.submit(_notam_part_file, n, source, to)
+                          for n, to in enumerate(written)]
                 del rest
                 pieces = _notam_part_json(first, source)
                 for other in others:
@@ -140,9 +145,18 @@ def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Ite
                     yield piece
 
 
-def _notam_part_file(data: bytes, source: str, to: Path) -> None:
-    """`_notam_part_json` written to the file `to`."""
-    pieces = _notam_part_json(data, source)
+# In a pool process of `_notam_json`: the parts of the file the pool parses.
+_pool_parts: list[bytes] = []
+
+
+def _take_parts(parts: list[bytes]) -> None:
+    """The pool's initializer: keeps the parts for `_notam_part_file`."""
+    _pool_parts[:] = parts
+
+
+def _notam_part_file(index: int, source: str, to: Path) -> None:
+    """`_notam_part_json` of the pool's part `index` written to the file `to`."""
+    pieces = _notam_part_json(_pool_parts[index], source)
     with to.open("wb") as out:
         out.writelines(pieces)
 
