@@ -37,11 +37,13 @@ START = re.compile(
     r"|(?:KICZ|KFDC|KNMH)[ \t]+[A-Z]\d{1,4}/\d{2}(?!\d)"
     r"|(?P<q>\(?[ \t]*Q\)))")
 _BACK_TO_BACK = re.compile(rf"\)[ \t]*(?=\([ \t]*(?:{_ID}[ \t]+NOTAM[NRC]|Q\)))")
-_BACK_TO_BACK_HINT = re.compile(r"\) ?\(")
+# ")(" or ") (", found from the "(": led by a literal, the engine jumps from one "(" to the
+# next, and "(" is rarer in NOTAMs than ")" (every item label has one).
+_BACK_TO_BACK_HINT = re.compile(r"\((?:(?<=\)\()|(?<=\) \())")
 # For `cut_notam_file`, on the file as read: a blank line ("\n\n" or "\r\n\r\n"), the hint
 # above, and what `_BACK_TO_BACK` needs at least.
 _BLANK_BYTES = re.compile(rb"\n\r?\n")
-_BACK_TO_BACK_HINT_BYTES = re.compile(rb"\) ?\(")
+_BACK_TO_BACK_HINT_BYTES = re.compile(_BACK_TO_BACK_HINT.pattern.encode())
 _LOOSE_BACK_TO_BACK_BYTES = re.compile(rb"\)[ \t]*\(")
 _QE_LABEL = re.compile(r"\s[QE]\)")
 BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
