@@ -76,8 +76,10 @@ def notam_json_pieces(text: str, *, source: str) -> Iterator[str]:
     try:
         for start in range(0, len(blocks), _PIECE):
             batch = blocks[start:start + _PIECE]
-            lines = [_line(block, source_json, _NO_PARTS, True) for block in batch]
-            if parts or run or (None in lines and not _lone_parts(lines, batch, source_json)):
+            held: dict[str, tuple[str, bool]] = {}
+            lines = [_line(block, source_json, _NO_PARTS, True, held) for block in batch]
+            if parts or run or (None in lines
+                                and not _lone_parts(lines, batch, source_json, held)):
                 lines = _with_general_lines(lines, batch, run, parts, source)
             lines.append("")
             yield "\n".join(lines)
@@ -100,7 +102,8 @@ def _one_notam(block: str) -> bool:
     `Q)` line not right under its header; what `_line` reads opens with a header and its
     Q-line. So: the header is on the first line, and no line after the Q-line starts a
     NOTAM. Quickly when the words a start needs are each in the block once (on the header
-    line, on the Q-line) or not at all.
+    line, on the Q-line) or not at all. `_line(..., block=True)` applies this rule where its
+    match shows what can hold a start; this plain form is what the tests hold it to.
     """
     header = block.find("NOTAM")
     if header < 0 or block.find("\n", 0, header) >= 0:
@@ -130,11 +133,12 @@ def _chunk_pieces(chunks: list[str], source: str) -> Iterator[str]:
         yield "".join(_item_line(joined, source) + "\n" for joined in join_parts(parts))
 
 
-def _lone_parts(lines: list[str | None], blocks: list[str], source_json: str) -> bool:
+def _lone_parts(lines: list[str | None], blocks: list[str], source_json: str,
+                held: dict[str, tuple[str, bool]]) -> bool:
     """Whether every block left (None) is one part of a NOTAM with no other parts around
     it, its line then put in its place; at the first that is not, False (the batch then goes
     through `_with_general_lines`, which takes the lines put in as usual ones). Nothing may
-    wait from the batch before."""
+    wait from the batch before. `held`: the lines `_line` made of parts, as there."""
     at = -1
     last = len(lines) - 1
     while True:
@@ -142,10 +146,12 @@ def _lone_parts(lines: list[str | None], blocks: list[str], source_json: str) ->
             at = lines.index(None, at + 1)
         except ValueError:
             return True
-        if not _one_notam(blocks[at]):  # the one before is a usual NOTAM, or was let through
-            return False
         followed = at < last and lines[at + 1] is not None
-        line = _line(blocks[at], source_json, _ANY_PART if followed else _LAST_PART)
+        part = held.get(blocks[at])
+        if part is not None:  # made already: taken when a usual NOTAM follows, or the last
+            line = part[0] if followed or part[1] else None
+        else:  # None also for a block `_one_notam` does not take
+            line = _line(blocks[at], source_json, _ANY_PART if followed else _LAST_PART, True)
         if line is None:
             return False
         lines[at] = line
@@ -161,10 +167,10 @@ def _with_general_lines(lines: list[str | None], blocks: list[str], run: list[st
     source_json = json_string(source)
     for at, (block, line) in enumerate(zip(blocks, lines, strict=True)):
         if line is None:
-            if not run and not parts and _one_notam(block):
+            if not run and not parts:
                 # One part with no other parts around it: a usual NOTAM follows it.
                 followed = at + 1 < len(lines) and lines[at + 1] is not None
-                line = _line(block, source_json, _ANY_PART if followed else _LAST_PART)
+                line = _line(block, source_json, _ANY_PART if followed else _LAST_PART, True)
                 if line is not None:
                     out.append(line)
                     continue
@@ -228,12 +234,15 @@ def usual_line(text: str, source: str) -> str | None:
     return _line(text, json_string(source))
 
 
-def _line(text: str, source_json: str, parts: int = _NO_PARTS,
-          block: bool = False) -> str | None:
+def _line(text: str, source_json: str, parts: int = _NO_PARTS, block: bool = False,
+          held: dict[str, tuple[str, bool]] | None = None) -> str | None:
     """`usual_line`, the source given as written in JSON. `parts`: whether the text may be
     one part of a NOTAM in several (its line is then that of the part alone). `block`: the
     text is a blank-line separated block, not cut by `split_notams`; None also when
-    `_one_notam(text)` is not true (tested here, where the match tells where to look)."""
+    `_one_notam(text)` is not true (tested here, where the match tells where to look).
+    `held`, with `parts` _NO_PARTS: a part's line is kept there (with whether it is the
+    last part) under the text as given, for `_lone_parts`, not made twice; None returned."""
+    given = text
     if text[0] == "(":
         rest = text[1:]
         text = rest.lstrip()
@@ -241,11 +250,12 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS,
             return None  # the header is not on the block's first line
     published = "null"
     part = ""
+    last = False
     if "CREATED:" in text or "SOURCE:" in text or "PART" in text:
-        read = _footers_and_part(text, parts)
+        read = _footers_and_part(text, parts if held is None else _ANY_PART)
         if read is None:
             return None
-        text, published, part = read
+        text, published, part, last = read
     usual = _USUAL.match(text)
     if usual is None:
         return None
@@ -307,7 +317,7 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS,
     else:
         day = _DAYS.get(c[:6]) or _day(c[:6])
         valid_to = f'{day}{c[6:8]}:{c[8:]}:00Z"' if day else "null"
-    return (f'{{"source": {source_json}, "kind": "notam", "key": "{key}", '
+    line = (f'{{"source": {source_json}, "kind": "notam", "key": "{key}", '
             f'"title": {json_string(title)}, "body": {json_string(body)}, "url": null, '
             f'"severity": "{_LABELS[severity_of(op, qcode, summary.upper())[0]]}", '
             f'"status": "{"cancelled" if op == "C" else "active"}", {places}'
@@ -316,26 +326,33 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS,
             f'"valid_to_estimated": {"false" if est is None else "true"}, '
             f'"replaces": {replaces}, "cancels": {cancels}, "area": {area}, '
             f'"published_at": {published}}}')
+    if part and held is not None:
+        held[given] = line, last
+        return None
+    return line
 
 
-def _footers_and_part(text: str, parts: int) -> tuple[str, str, str] | None:
+def _footers_and_part(text: str, parts: int) -> tuple[str, str, str, bool] | None:
     """The text as `parse._parse_icao` reads it on (CREATED and SOURCE footer lines and END
-    PART lines dropped), the published time as written in JSON, and the body's line for
-    "PART n OF m" (or ""); None for a part that `parts` does not let through."""
+    PART lines dropped), the published time as written in JSON, the body's line for
+    "PART n OF m" (or "") and whether that is the last part; None for a part that `parts`
+    does not let through."""
     published = "null"
     if "CREATED:" in text or "SOURCE:" in text:
         text, created, _source = strip_footers(text)
         published = json_time(created)
     part = ""
+    last = False
     if "PART" in text:
         found = fields.PART.search(text)
         if found is not None:
             number, count = int(found[1]), int(found[2])
-            if parts == _NO_PARTS or (parts == _LAST_PART and number != count):
+            last = number == count
+            if parts == _NO_PARTS or (parts == _LAST_PART and not last):
                 return None
             part = f"\nPART {number} OF {count}"
         text = fields.drop_end_part(text).rstrip()
-    return text, published, part
+    return text, published, part, last
 
 
 def _limits(text: str, start: int) -> tuple[str, str] | None:

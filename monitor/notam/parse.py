@@ -51,9 +51,11 @@ _ITEM_LINE = re.compile(r"\n[ \t]*[QE]\)")
 
 _B_VALUE = re.compile(r"\s*(?:(\d{10})|(WIE))")
 _C_VALUE = re.compile(r"\s*(?:(\d{10})[ \t]*(EST)?|(PERM)|(UFN))")
-# A footer line is one of these at the start of a line, only blanks before it (found by the
-# word: a pattern led by `^` in MULTILINE mode is tried at every character).
-_FOOTER_WORD = re.compile(r"(CREATED|SOURCE):(.*)")
+# A footer line is `CREATED:` or `SOURCE:` at the start of a line, only blanks before it.
+# Found by its colon, the word then read before it: a pattern led by `^` in MULTILINE mode is
+# tried at every character, one led by the two words at every C and S. A colon takes the
+# rest of its line, as the word's pattern would: a word after it is within the line.
+_FOOTER_COLON = re.compile(r":(.*)")
 KICZ_TEXT = re.compile(r"SECURITY[\s.…\-—]*UNITED\s+STATES")
 _DATE = r"\d{1,2}\s+[A-Z]{3}\s+\d{2}:\d{2}(?:\s+UTC)?\s+\d{4}"
 _DISPLAY_FOOTER = re.compile(
@@ -389,12 +391,19 @@ def strip_footers(text: str) -> tuple[str, datetime | None, str | None]:
     created = source = None
     kept: list[str] = []
     end = 0
-    for match in _FOOTER_WORD.finditer(text):
-        line = text.rfind("\n", 0, match.start()) + 1
-        if text[line:match.start()].strip(" \t"):
+    for match in _FOOTER_COLON.finditer(text):
+        colon = match.start()
+        if colon >= 7 and text.startswith("CREATED", colon - 7):
+            word = colon - 7
+        elif colon >= 6 and text.startswith("SOURCE", colon - 6):
+            word = colon - 6
+        else:
+            continue
+        line = text.rfind("\n", 0, word) + 1
+        if text[line:word].strip(" \t"):
             continue  # within a line
-        value = match[2].strip()
-        if match[1] == "CREATED":
+        value = match[1].strip()
+        if word == colon - 7:
             created = fields.created_time(value)
         elif value:
             source = value.split()[0]
