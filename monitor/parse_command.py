@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -94,7 +95,7 @@ def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Ite
 
     A large file is cut into runs of whole NOTAMs (`cut_notam_file`), one per process (by
     default one per core, at most NOTAM_PROCESSES_MAX); this process parses the first while
-    a process pool parses the others, each writing its lines to a file in a temporary
+    a process of its own parses each other one, writing its lines to a file in a temporary
     directory (read back in pieces: pickled through a pipe they cost more). When a part
     fails, the whole file is parsed again here, so the error names the NOTAM by its place in
     the file, as one process names it.
@@ -110,31 +111,38 @@ def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Ite
     if len(parts) < 2:
         yield from _notam_part_json(data, source)
         return
+    import multiprocessing
     import tempfile
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     from monitor.errors import ParseError
 
-    first, rest = parts[0], parts[1:]
-    del parts
+    first = parts[0]
     with tempfile.TemporaryDirectory(prefix="monitor-parse-") as tmp:
-        written = [Path(tmp, f"part-{n}.json") for n in range(len(rest))]
+        # A process per part, given its part as it starts (a forked process has it
+        # already). A process pool would hand the parts over through a pipe its threads
+        # fill only when this busy process lets them run (a worker then started some tens
+        # of milliseconds later on 2 cores), and it has no more tasks to hand out.
+        written = [Path(tmp, f"part-{n}.json") for n in range(1, len(parts))]
+        workers = [multiprocessing.Process(target=_notam_part_file, args=(part, source, to),
+                                           daemon=True)
+                   for part, to in zip(parts[1:], written, strict=True)]
+        del parts
+        pieces: list[bytes] | None = None
         try:
-            # The parts go with the pool's processes (a forked process has them already):
-            # sent with each task they would be pickled into a pipe by the pool's threads,
-            # which get their turns slowly while this process parses (a worker then starts
-            # some 30 ms later on 2 cores).
-            with ProcessPoolExecutor(max_workers=len(rest), initializer=_take_parts,
-                                     initargs=(rest,)) as pool:
-                others = [pool.submit(_notam_part_file, n, source, to)
-                          for n, to in enumerate(written)]
-                del rest
-                pieces = _notam_part_json(first, source)
-                for other in others:
-                    other.result()
-        except (ParseError, BrokenProcessPool, OSError):  # a NOTAM unread, or no worker
-            yield from _notam_part_json(data, source)
+            for worker in workers:
+                worker.start()
+            pieces = _notam_part_json(first, source)
+            for worker in workers:
+                worker.join()
+        except (ParseError, OSError):  # a NOTAM unread here, or no process to start
+            pieces = None
+        finally:
+            for worker in workers:  # still running after an error or an interrupt here
+                if worker.is_alive():
+                    worker.terminate()
+                    worker.join()
+        if pieces is None or any(worker.exitcode != 0 for worker in workers):
+            yield from _notam_part_json(data, source)  # raises the error, named in the file
             return
         del data
         yield from pieces
@@ -145,20 +153,18 @@ def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Ite
                     yield piece
 
 
-# In a pool process of `_notam_json`: the parts of the file the pool parses.
-_pool_parts: list[bytes] = []
+def _notam_part_file(data: bytes, source: str, to: Path) -> None:
+    """`_notam_part_json` written to the file `to`, in a process of `_notam_json`'s: which
+    exits with status 1 when a NOTAM cannot be read (or the file written), without a
+    traceback (`_notam_json` then parses the whole file again to name the NOTAM)."""
+    from monitor.errors import ParseError
 
-
-def _take_parts(parts: list[bytes]) -> None:
-    """The pool's initializer: keeps the parts for `_notam_part_file`."""
-    _pool_parts[:] = parts
-
-
-def _notam_part_file(index: int, source: str, to: Path) -> None:
-    """`_notam_part_json` of the pool's part `index` written to the file `to`."""
-    pieces = _notam_part_json(_pool_parts[index], source)
-    with to.open("wb") as out:
-        out.writelines(pieces)
+    try:
+        pieces = _notam_part_json(data, source)
+        with to.open("wb") as out:
+            out.writelines(pieces)
+    except (ParseError, OSError):
+        sys.exit(1)
 
 
 def _notam_part_json(data: bytes, source: str) -> list[bytes]:
