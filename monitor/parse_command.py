@@ -78,8 +78,8 @@ def print_parsed(kind: str, path: Path, settings: list[str], extras: list[str], 
         else:
             out.write(piece.decode("utf-8", "surrogatepass"))
 
-# A NOTAM file from this size is parsed in parts by a process pool: starting the workers
-# costs some tens of milliseconds, a MB of NOTAMs (some 7,000) takes 0.1 s.
+# A NOTAM file from this size is parsed in parts by processes of its own: starting them
+# costs some milliseconds, a MB of NOTAMs (some 7,000) takes 0.1 s.
 NOTAM_PROCESSES_AT = 1_000_000
 NOTAM_PROCESSES_MAX = 4
 _PIECE = 2_000  # items per piece of printed text
