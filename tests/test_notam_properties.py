@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from monitor.errors import ParseError
 from monitor.notam import TEXT_RULES, fields, parse_notam, parse_notam_items, split_notams, to_item
-from monitor.notam.item import severity_of
+from monitor.notam.item import QCODE_RULES, severity_level, severity_of
 from monitor.notam.parse import strip_footers
 from monitor.types import Severity
 
@@ -115,6 +115,19 @@ def test_the_severity_reader_meets_the_first_rule_a_text_meets(words: list[str],
         assert severity_of("N", None, text) == _first_rule_met(text) or (
             _first_rule_met(text) == (Severity.INFO, "")
             and severity_of("N", None, text) == (Severity.INFO, "no rule matched"))
+
+
+QCODES = [None, "", "Q", "QMRLC", "QOBCE", "QLRAS", "QCAAS", "QNVAS", "QIIAS", *(
+    f"Q{subject}{'XX' if condition == '*' else condition}" for subject, condition in QCODE_RULES)]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(WORDS), max_size=12), st.sampled_from(QCODES),
+       st.sampled_from("NRC"))
+def test_the_severity_level_is_the_severity_reader_s(words: list[str], qcode: str | None,
+                                                     op: str) -> None:
+    text = " ".join(words)
+    assert severity_level(op, qcode, text) == severity_of(op, qcode, text)[0]
 
 
 FOOTER_LINE = re.compile(r"^[ \t]*(CREATED|SOURCE):(.*)$", re.M)  # as a line-wise pattern reads

@@ -19,7 +19,7 @@ from datetime import datetime
 from monitor.countries import countries_of_firs, derived
 from monitor.errors import ParseError
 from monitor.notam import fields
-from monitor.notam.item import TITLE_LIMIT, severity_of, to_item, trim
+from monitor.notam.item import TITLE_LIMIT, severity_level, to_item, trim
 from monitor.notam.model import Notam, split_places
 from monitor.notam.parse import (
     BLANK_LINES,
@@ -283,24 +283,28 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS, block: bool = Fal
     key = f"{fir} {series}{number.zfill(4)}/{yy}"
     summary = " ".join(text_e.split())
     if ref_series is None:
-        title = f"{key}: {summary}"
+        head = f"{key}: "
         replaces = cancels = "null"
     else:
         ref_key = f'{fir} {ref_series}{ref_number.zfill(4)}/{ref_yy}'
         replaces = f'"{ref_key}"' if op == "R" else "null"
         cancels = f'"{ref_key}"' if op == "C" else "null"
-        title = f"{key}: cancels {ref_key}: {summary}" if op == "C" else f"{key}: {summary}"
-    if title[-1] in ": ":
-        title = title.rstrip(": ")
-    if len(title) > TITLE_LIMIT:
-        title = trim(title, TITLE_LIMIT)
-    body = summary + part if part else summary
+        head = f"{key}: cancels {ref_key}: " if op == "C" else f"{key}: "
+    # The summary is written in JSON once, for the title and the body: the rest of them
+    # (codes, numbers, words and newlines) is written apart and joined to it.
+    summary_json = json_string(summary)
+    if summary[-1] == ":" or len(head) + len(summary) > TITLE_LIMIT:
+        title_json = json_string(trim((head + summary).rstrip(": "), TITLE_LIMIT))
+    else:
+        title_json = f'"{head}{summary_json[1:]}'
+    more = part
     if d is not None:
         schedule = fields.clean_line(d)
         if schedule is not None and schedule != "-":
-            body += "\nSCHEDULE: " + schedule
+            more += "\nSCHEDULE: " + schedule
     if limits:
-        body += limits
+        more += limits
+    body_json = summary_json[:-1] + json_string(more)[1:] if more else summary_json
     # Looked up: a file names the same few places and Q-line circles again and again. Only
     # a "(XXXX)" code in the text can name a FIR besides those of the Q-line and A).
     named = "(" in text_e and fields.PAREN_CODE.search(text_e) is not None
@@ -318,8 +322,8 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS, block: bool = Fal
         day = _DAYS.get(c[:6]) or _day(c[:6])
         valid_to = f'{day}{c[6:8]}:{c[8:]}:00Z"' if day else "null"
     line = (f'{{"source": {source_json}, "kind": "notam", "key": "{key}", '
-            f'"title": {json_string(title)}, "body": {json_string(body)}, "url": null, '
-            f'"severity": "{_LABELS[severity_of(op, qcode, summary.upper())[0]]}", '
+            f'"title": {title_json}, "body": {body_json}, "url": null, '
+            f'"severity": "{_LABELS[severity_level(op, qcode, summary.upper())]}", '
             f'"status": "{"cancelled" if op == "C" else "active"}", {places}'
             f'"airlines": [], "flight": null, "valid_from": {valid_from}, '
             f'"valid_to": {valid_to}, '
