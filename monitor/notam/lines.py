@@ -364,10 +364,10 @@ def _limits(text: str, start: int) -> tuple[str, str] | None:
     limits = fields.limit_labels(text, start)
     if not limits:
         return None
-    (letter, at), *more = limits
+    letter, at = limits[0]
     lower = upper = None
-    if more:  # F) then G)
-        g_at = more[0][1]
+    if len(limits) > 1:  # F) then G)
+        g_at = limits[1][1]
         lower = fields.clean_line(text[at + 2:g_at])
         upper = fields.clean_line(text[g_at + 2:])
     elif letter == "F":
