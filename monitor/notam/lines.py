@@ -315,12 +315,12 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS, block: bool = Fal
     if area is None:
         area = _area(q_area)
     day = _DAYS.get(b[:6]) or _day(b[:6])
-    valid_from = f'{day}{b[6:8]}:{b[8:]}:00Z"' if day else "null"
+    valid_from = day + _CLOCK[b[6:]] if day else "null"
     if c is None:
         valid_to = "null"
     else:
         day = _DAYS.get(c[:6]) or _day(c[:6])
-        valid_to = f'{day}{c[6:8]}:{c[8:]}:00Z"' if day else "null"
+        valid_to = day + _CLOCK[c[6:]] if day else "null"
     line = (f'{{"source": {source_json}, "kind": "notam", "key": "{key}", '
             f'"title": {title_json}, "body": {body_json}, "url": null, '
             f'"severity": "{_LABELS[severity_level(op, qcode, summary.upper())]}", '
@@ -390,6 +390,9 @@ _PLACES: dict[tuple[str, str], str] = {}
 _AREAS: dict[str, str] = {}
 # '"YYYY-MM-DDT' for a `YYMMDD` date, "" for no date.
 _DAYS: dict[str, str] = {}
+# 'HH:MM:00Z"' for each `HHMM` _USUAL takes (00:00 to 23:59), the rest of such a time.
+_CLOCK = {f"{hour:02}{minute:02}": f'{hour:02}:{minute:02}:00Z"'
+          for hour in range(24) for minute in range(60)}
 _KEPT = 10_000  # values kept in each of these
 _LABELS = {severity: severity.label for severity in Severity}
 
