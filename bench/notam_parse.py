@@ -7,7 +7,7 @@ The corpus is the hand-written fixtures in tests/fixtures/notam/ repeated to at 
 `--count` NOTAMs (default 100,000). `--real` also times the recorded texts in
 ../shared/fixtures/real when that folder is present; `--cli` times the command line on the
 same corpora (output to /dev/null), minus its start-up time measured on an empty file, and
-reports the peak RSS of its processes (a large file is parsed by several processes).
+reports the peak RSS of its processes (a large file is parsed by a process pool).
 
 `--aviconv` installs aviconv-notam 0.3.0 from PyPI into bench/.venv-aviconv on first use and
 times, in the same run: its `aviconv_notam.parser.parse(text)` plus `model_dump_json()` on

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -78,7 +77,7 @@ def print_parsed(kind: str, path: Path, settings: list[str], extras: list[str], 
         else:
             out.write(piece.decode("utf-8", "surrogatepass"))
 
-# A NOTAM file from this size is parsed in parts by processes of its own: starting them
+# A NOTAM file from this size is parsed in parts by a process pool: starting its workers
 # costs some milliseconds, a MB of NOTAMs (some 7,000) takes 0.1 s.
 NOTAM_PROCESSES_AT = 1_000_000
 NOTAM_PROCESSES_MAX = 4
@@ -95,7 +94,7 @@ def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Ite
 
     A large file is cut into runs of whole NOTAMs (`cut_notam_file`), one per process (by
     default one per core, at most NOTAM_PROCESSES_MAX); this process parses the first while
-    a process of its own parses each other one, writing its lines to a file in a temporary
+    a process pool parses the others, each writing its lines to a file in a temporary
     directory (read back in pieces: pickled through a pipe they cost more). When a part
     fails, the whole file is parsed again here, so the error names the NOTAM by its place in
     the file, as one process names it.
@@ -113,35 +112,32 @@ def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Ite
         return
     import multiprocessing
     import tempfile
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from monitor.errors import ParseError
 
-    first = parts[0]
+    first, rest = parts[0], parts[1:]
+    del parts
     with tempfile.TemporaryDirectory(prefix="monitor-parse-") as tmp:
-        # A process per part, given its part as it starts (a forked process has it
-        # already). A process pool would hand the parts over through a pipe its threads
-        # fill only when this busy process lets them run (a worker then started some tens
-        # of milliseconds later on 2 cores), and it has no more tasks to hand out.
-        written = [Path(tmp, f"part-{n}.json") for n in range(1, len(parts))]
-        workers = [multiprocessing.Process(target=_notam_part_file, args=(part, source, to),
-                                           daemon=True)
-                   for part, to in zip(parts[1:], written, strict=True)]
-        del parts
-        pieces: list[bytes] | None = None
+        written = [Path(tmp, f"part-{n}.json") for n in range(len(rest))]
+        # The parts go with the pool's processes (a forked process has them already), and
+        # this process waits until every worker has its task before it parses its own part:
+        # the pool hands tasks over from threads of this process, which get their turns only
+        # slowly while it parses (a worker then started some tens of milliseconds late).
+        started = multiprocessing.get_context().Semaphore(0)
         try:
-            for worker in workers:
-                worker.start()
-            pieces = _notam_part_json(first, source)
-            for worker in workers:
-                worker.join()
-        except (ParseError, OSError):  # a NOTAM unread here, or no process to start
-            pieces = None
-        finally:
-            for worker in workers:  # still running after an error or an interrupt here
-                if worker.is_alive():
-                    worker.terminate()
-                    worker.join()
-        if pieces is None or any(worker.exitcode != 0 for worker in workers):
+            with ProcessPoolExecutor(max_workers=len(rest), initializer=_take_parts,
+                                     initargs=(rest, started)) as pool:
+                others = [pool.submit(_notam_part_file, n, source, to)
+                          for n, to in enumerate(written)]
+                del rest
+                for _ in others:
+                    started.acquire(timeout=_START_WAIT)
+                pieces = _notam_part_json(first, source)
+                for other in others:
+                    other.result()
+        except (ParseError, BrokenProcessPool, OSError):  # a NOTAM unread, or no worker
             yield from _notam_part_json(data, source)  # raises the error, named in the file
             return
         del data
@@ -153,18 +149,25 @@ def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Ite
                     yield piece
 
 
-def _notam_part_file(data: bytes, source: str, to: Path) -> None:
-    """`_notam_part_json` written to the file `to`, in a process of `_notam_json`'s: which
-    exits with status 1 when a NOTAM cannot be read (or the file written), without a
-    traceback (`_notam_json` then parses the whole file again to name the NOTAM)."""
-    from monitor.errors import ParseError
+_START_WAIT = 1.0   # seconds this process waits at most for a worker to take its task
+# In a pool process of `_notam_json`: the parts of the file the pool parses, and the
+# semaphore a task releases as it starts.
+_pool_parts: list[bytes] = []
+_pool_started: list[Any] = []
 
-    try:
-        pieces = _notam_part_json(data, source)
-        with to.open("wb") as out:
-            out.writelines(pieces)
-    except (ParseError, OSError):
-        sys.exit(1)
+
+def _take_parts(parts: list[bytes], started: Any) -> None:
+    """The pool's initializer: keeps the parts for `_notam_part_file`."""
+    _pool_parts[:] = parts
+    _pool_started[:] = [started]
+
+
+def _notam_part_file(index: int, source: str, to: Path) -> None:
+    """`_notam_part_json` of the pool's part `index`, written to the file `to`."""
+    _pool_started[0].release()
+    pieces = _notam_part_json(_pool_parts[index], source)
+    with to.open("wb") as out:
+        out.writelines(pieces)
 
 
 def _notam_part_json(data: bytes, source: str) -> list[bytes]:

@@ -1,7 +1,7 @@
 """Large NOTAM files: cut into runs of whole NOTAMs, and `monitor parse notam` on them.
 
-A file from `NOTAM_PROCESSES_AT` bytes is parsed in parts by several processes where there
-are cores for it; its output must be the one a single process prints, and an unreadable
+A file from `NOTAM_PROCESSES_AT` bytes is parsed in parts by a process pool where there are
+cores for it; its output must be the one a single process prints, and an unreadable
 NOTAM must be named as one process names it.
 """
 
@@ -90,16 +90,16 @@ def test_an_unreadable_notam_in_the_second_half_is_named_by_its_place_in_the_fil
     index = len(split_notams(broken[:cut].decode())) + 1
     total = len(split_notams(broken.decode()))
     assert f"NOTAM {index} of {total} ('XX NOT A NOTAM AT ALL')" in proc.stderr
-    assert "Traceback" not in proc.stderr  # the part's process gave up quietly
+    assert "Traceback" not in proc.stderr  # the part's error came back, told once, here
 
 
 @pytest.mark.parametrize("processes", [2, 3])
-def test_the_parts_parsed_in_processes_of_their_own_print_what_one_process_prints(
+def test_the_parts_parsed_in_a_process_pool_print_what_one_process_prints(
         tmp_path: Path, processes: int) -> None:
     data = corpus(NOTAM_PROCESSES_AT + 100_000)
     path = tmp_path / "notams.txt"
     path.write_bytes(data)
-    assert len(cut_notam_file(data, processes)) == processes  # the processes have work to share
+    assert len(cut_notam_file(data, processes)) == processes  # the pool has work to share
     pieces = parse_command._notam_json(path, source="notam", processes=processes)
     one = parse_command._notam_json(path, source="notam", processes=1)
     assert b"".join(pieces) == b"".join(one)
