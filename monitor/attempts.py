@@ -254,11 +254,23 @@ def _chunks(names: list[str], size: int) -> list[list[str]]:
 
 @dataclass
 class _Process:
-    """What a pool process builds once: its HTTP client and the sources it may be given."""
+    """What a pool process builds once: its HTTP client, the sources it may be given, and
+    the threads that fetch its tasks (kept from task to task, not started and joined for
+    each)."""
 
     http: Http
     sources: dict[str, Source]
     restored: set[str] = field(default_factory=set)
+    threads: ThreadPoolExecutor | None = None
+    thread_count: int = 0
+
+    def fetchers(self, workers: int) -> ThreadPoolExecutor:
+        if self.threads is None or self.thread_count != workers:
+            if self.threads is not None:
+                self.threads.shutdown()
+            self.threads = ThreadPoolExecutor(max_workers=workers)
+            self.thread_count = workers
+        return self.threads
 
 
 _process: _Process | None = None
@@ -288,15 +300,16 @@ def _attempt_task(states: list[StateView], kept: Mapping[str, Mapping[str, bytes
     """A pool task: these sources' attempts, their errors made fit to travel back (their
     pages are packed already). `kept`: the stored parts of sources that remember some,
     handed over the first time they come."""
-    if _process is None:
+    process = _process
+    if process is None:
         raise RuntimeError("pool process not started")
     for name, parts in kept.items():
-        if name not in _process.restored:
-            _process.sources[name].restore(parts)
-            _process.restored.add(name)
-    names = [s.name for s in states]
-    done = _in_threads(_process.sources, _process.http, names, {s.name: s for s in states},
-                       started, workers=workers)
+        if name not in process.restored:
+            process.sources[name].restore(parts)
+            process.restored.add(name)
+    done = list(process.fetchers(workers).map(
+        lambda state: attempt_source(process.sources[state.name], process.http, state, started),
+        states))
     for a in done:
         a.error = _portable(a.error)
     return done
