@@ -261,16 +261,8 @@ class _Process:
     http: Http
     sources: dict[str, Source]
     restored: set[str] = field(default_factory=set)
-    threads: ThreadPoolExecutor | None = None
-    thread_count: int = 0
-
-    def fetchers(self, workers: int) -> ThreadPoolExecutor:
-        if self.threads is None or self.thread_count != workers:
-            if self.threads is not None:
-                self.threads.shutdown()
-            self.threads = ThreadPoolExecutor(max_workers=workers)
-            self.thread_count = workers
-        return self.threads
+    threads: ThreadPoolExecutor | None = None   # made by the first task (a pool serves one
+                                                # batch: every task asks for as many)
 
 
 _process: _Process | None = None
@@ -307,7 +299,9 @@ def _attempt_task(states: list[StateView], kept: Mapping[str, Mapping[str, bytes
         if name not in process.restored:
             process.sources[name].restore(parts)
             process.restored.add(name)
-    done = list(process.fetchers(workers).map(
+    if process.threads is None:
+        process.threads = ThreadPoolExecutor(max_workers=workers)
+    done = list(process.threads.map(
         lambda state: attempt_source(process.sources[state.name], process.http, state, started),
         states))
     for a in done:

@@ -38,8 +38,6 @@ class Section:
     level: int = 0          # h1..h6 -> 1..6, other heading elements 7, text before any 0
 
 
-
-
 def soup(body: bytes | str) -> BeautifulSoup:
     """Parse HTML leniently (lxml), whatever the declared encoding."""
     body = (body.translate(None, CONTROL_BYTES) if isinstance(body, bytes)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from alerts.deliver import send
 from monitor.config import Config
+from monitor.countries import FIRS
 from monitor.logs import log
 from monitor.sources import source_class
 from monitor.sources.base import Http, Source
@@ -24,13 +26,6 @@ if TYPE_CHECKING:
     from alerts.trips import TripWatch
     from monitor.attempts import FetchPool
     from monitor.decide import Desk
-
-
-def send(*args: Any, **kwargs: Any) -> object:
-    """Deliver through Apprise (alerts.deliver, loaded with the first delivery)."""
-    from alerts.deliver import send as deliver
-
-    return deliver(*args, **kwargs)
 
 
 @dataclass
@@ -131,12 +126,13 @@ class BookingFiles:
         return self._routes[label]
 
 
-def route_profile(text: str, firs: FirBoundaries | None) -> RouteProfile:
-    """A route written as in config.toml (`LIS-CCS`), profiled as `monitor route`, the
-    board and the booking rules read it. ValueError for a route that does not parse."""
+def route_profile(spec: str | Mapping[str, Any], firs: FirBoundaries | None) -> RouteProfile:
+    """A route written as in config.toml (`LIS-CCS`, or a table), profiled as the
+    watchlists, `monitor route`, the board and the booking rules read it. ValueError for a
+    route that does not parse."""
     from alerts.routes import parse_route, profile_route
 
-    return profile_route(parse_route(text), firs, fir_countries=fir_countries())
+    return profile_route(parse_route(spec), firs, fir_countries=FIR_COUNTRIES)
 
 
 def enabled_channels(config: Config, names: Iterable[str]) -> list[str]:
@@ -169,12 +165,8 @@ def build_sources(config: Config) -> tuple[dict[str, Source], dict[str, str]]:
     return ready, disabled
 
 
-@cache
-def fir_countries() -> dict[str, tuple[str, ...]]:
-    """FIRs whose states the ICAO prefix alone does not tell (e.g. TNCF: CW, AW and BQ)."""
-    from monitor.countries import FIRS
-
-    return {code: fir.countries for code, fir in FIRS.items()}
+# FIRs whose states the ICAO prefix alone does not tell (e.g. TNCF: CW, AW and BQ).
+FIR_COUNTRIES = {code: fir.countries for code, fir in FIRS.items()}
 
 
 def fir_boundaries(config: Config) -> FirBoundaries:
@@ -193,16 +185,13 @@ def fir_boundaries(config: Config) -> FirBoundaries:
 def build_watches(config: Config) -> dict[str, Watch]:
     from alerts.airports import resolve_airport
     from alerts.match import Watch
-    from alerts.routes import parse_route, profile_route
 
     # Read only when some watchlist has a route to place on it.
     firs = fir_boundaries(config) if any(w.routes for w in config.watchlists.values()) else None
     watches = {}
     for w in config.watchlists.values():
-        routes = [profile_route(parse_route(r if isinstance(r, str) else
-                                            r.model_dump(exclude_none=True)), firs,
-                                fir_countries=fir_countries())
-                  for r in w.routes]
+        routes = [route_profile(r if isinstance(r, str) else r.model_dump(exclude_none=True),
+                                firs) for r in w.routes]
         watches[w.name] = Watch(
             name=w.name, min_severity=w.min_severity, routes=routes,
             airlines=frozenset(w.airlines), firs=frozenset(w.firs),

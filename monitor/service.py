@@ -57,6 +57,7 @@ def once(config: Config, names: list[str]) -> int:
     # A large batch's process pool starts before the store and runs' modules load.
     rt = open_runtime(config, batch=selected)
     try:
+        from monitor.outbox import sweep
         from monitor.pipeline import run_many
 
         runnable = []
@@ -67,8 +68,6 @@ def once(config: Config, names: list[str]) -> int:
                 log.warning("source.skipped", source=name, reason="disabled")
         outcomes = run_many(rt, runnable, workers=ONCE_WORKERS)
         failed = sum(o.status == RunStatus.FAILED for o in outcomes)
-        from monitor.outbox import sweep
-
         sweep(rt)
         write_feeds(config)
         return 1 if failed else 0

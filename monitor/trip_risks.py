@@ -8,7 +8,7 @@ from typing import Any
 
 from monitor.config import Config
 from monitor.errors import ConfigError, UsageError
-from monitor.queries import known_watchlist
+from monitor.queries import known_watchlist, unreliable_sources
 
 
 def trips(config: Config, watchlist: str | None = None,
@@ -19,7 +19,6 @@ def trips(config: Config, watchlist: str | None = None,
     from alerts.trips import assess, risk_order
     from monitor.bookings import upcoming
     from monitor.opening import open_store
-    from monitor.queries import unreliable_sources
 
     now = now or datetime.now(UTC)
     names = _watchlists(config, watchlist)

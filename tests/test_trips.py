@@ -13,7 +13,7 @@ from alerts.trips import Suspension, TripWatch, assess, by_cause, ranked, suspen
 from monitor.bookings import read_bookings
 from monitor.decide import Desk, Knowledge, RunChanges, ToldBookings, decide, wants
 from monitor.diff import Change
-from monitor.runtime import fir_countries
+from monitor.runtime import FIR_COUNTRIES
 from monitor.types import ChangeKind, Flight, Item, ItemKind, Severity
 
 NOW = datetime(2025, 11, 22, 12, 0, tzinfo=UTC)
@@ -25,7 +25,7 @@ OTHER4,TP101,2025-12-10,LIS,GRU
 """)
 EARLY, LATE, BACK, OTHER = BOOKINGS
 ROUTES = {label: profile_route(parse_route(label), shipped_fir_boundaries(),
-                               fir_countries=fir_countries())
+                               fir_countries=FIR_COUNTRIES)
           for label in ("LIS-CCS", "CCS-LIS", "LIS-GRU")}
 
 

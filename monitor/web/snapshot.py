@@ -64,17 +64,14 @@ class Reader:
     config: Config
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     alerts_window: timedelta = timedelta(hours=24)
-    _geography: Geography | None = None
 
-    @property
+    # Built once for every board this reader serves.
+    @cached_property
     def geography(self) -> Geography:
-        if self._geography is None:
-            self._geography = build_geography(self.config)
-        return self._geography
+        return build_geography(self.config)
 
     @cached_property
     def watches(self) -> dict[str, Watch]:
-        """The config's watches, built once for every board this reader serves."""
         from monitor.runtime import build_watches
 
         return build_watches(self.config)
