@@ -52,8 +52,9 @@ def render_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str
     # Between rows only when a row wraps: one-line rows read fine without, wrapped ones blur
     between = any(len(lines) > 1 for lines in row_lines)
     total = len(rule)
-    indent = " " * max((total - _width(title)) // 2, 0)  # centred over the table
-    out = [indent + _paint(title, "bold", colour), rule, *header_lines, rule.replace("-", "=")]
+    indent = " " * max((total - display_width(title)) // 2, 0)  # centred over the table
+    out = [indent + paint(title, "bold", colour=colour), rule, *header_lines,
+           rule.replace("-", "=")]
     for i, lines in enumerate(row_lines):
         if between and i:
             out.append(rule)
@@ -64,8 +65,10 @@ def render_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str
 
 
 def paint(text: str, style: Style | None, *, colour: bool) -> str:
-    """`text` in `style` when colour is on, unchanged otherwise (lines outside a table)."""
-    return _paint(text, style, colour)
+    """`text` in `style` when colour is on, unchanged otherwise."""
+    if not colour or style is None or not text:
+        return text
+    return f"\x1b[{_ANSI[style]}m{text}{_RESET}"
 
 
 def fold(text: str, width: int) -> list[str]:
@@ -79,7 +82,9 @@ def fold(text: str, width: int) -> list[str]:
 
 def display_width(text: str) -> int:
     """Terminal columns `text` takes: wide East Asian characters two, combining marks none."""
-    return _width(text)
+    if text.isascii():  # nearly every cell: skip the per-character lookups
+        return len(text)
+    return sum(_char_width(c) for c in text)
 
 
 def _cell(value: str | Cell) -> Cell:
@@ -127,19 +132,19 @@ def _lines(row: list[Cell], sizes: list[int], colour: bool) -> list[str]:
         parts = []
         for cell, lines, size in zip(row, folded, sizes, strict=True):
             text = lines[n] if n < len(lines) else ""
-            pad = " " * max(size - _width(text), 0)
-            parts.append(_paint(text, cell.style, colour) + pad)
+            pad = " " * max(size - display_width(text), 0)
+            parts.append(paint(text, cell.style, colour=colour) + pad)
         out.append("| " + " | ".join(parts) + " |")
     return out
 
 
 def _fold_line(line: str, width: int) -> list[str]:
-    if _width(line) <= width:
+    if display_width(line) <= width:
         return [line]
     lines: list[str] = []
     current, used = "", 0
     for word in line.split():
-        size = _width(word)
+        size = display_width(word)
         if current and used + 1 + size <= width:
             current, used = f"{current} {word}", used + 1 + size
             continue
@@ -148,7 +153,7 @@ def _fold_line(line: str, width: int) -> list[str]:
         while size > width:
             head, word = _split_word(word, width)
             lines.append(head)
-            size = _width(word)
+            size = display_width(word)
         current, used = word, size
     if current or not lines:
         lines.append(current)
@@ -168,26 +173,14 @@ def _split_word(word: str, width: int) -> tuple[str, str]:
 
 
 def _widest_line(text: str) -> int:
-    return max(_width(line) for line in text.split("\n"))
+    return max(display_width(line) for line in text.split("\n"))
 
 
 def _longest_word(text: str) -> int:
-    return max((_width(word) for word in text.split()), default=0)
-
-
-def _width(text: str) -> int:
-    if text.isascii():  # nearly every cell: skip the per-character lookups
-        return len(text)
-    return sum(_char_width(c) for c in text)
+    return max((display_width(word) for word in text.split()), default=0)
 
 
 def _char_width(char: str) -> int:
     if unicodedata.category(char) in ("Mn", "Me", "Cf"):  # combining marks, joiners
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-def _paint(text: str, style: Style | None, colour: bool) -> str:
-    if not colour or style is None or not text:
-        return text
-    return f"\x1b[{_ANSI[style]}m{text}{_RESET}"
