@@ -210,54 +210,44 @@ def severity_of(op: str, qcode: str | None, text: str) -> tuple[Severity, str]:
     if op == "C":
         return _INFO, "cancellation"
     text_sev, text_why = _text_severity(text)
-    q_sev, q_why = _INFO, ""
-    qcode = qcode or ""
-    subject = qcode[1:3]
-    if subject in _RULE_SUBJECTS:
-        q_rule = QCODE_RULES.get((subject, qcode[3:5])) or QCODE_RULES.get((subject, "*"))
-        if q_rule is not None:
-            q_sev, q_why = q_rule
-    if text_sev == _CRITICAL and q_sev < _CRITICAL and (
-            subject[:1] in _LOCAL_SUBJECT_LETTERS or subject in _LOCAL_SUBJECTS):
-        return _ADVISORY, f"{text_why} (local facility {qcode})"
+    q_sev, q_why, local = _Q_RULES.get(qcode) or _q_rule(qcode)
+    if text_sev == _CRITICAL and q_sev < _CRITICAL and local:
+        return _ADVISORY, f"{text_why} (local facility {qcode or ''})"
     if q_sev > text_sev:
-        return q_sev, f"{q_why} ({qcode})"
+        return q_sev, f"{q_why} ({qcode or ''})"
     return text_sev, text_why or "no rule matched"
 
 
 def severity_level(op: str, qcode: str | None, text: str) -> Severity:
     """`severity_of(op, qcode, text)[0]`, without the words saying why (an item line prints
-    only the level). What the Q-code adds is looked up: a file holds few distinct codes."""
+    only the level)."""
     if op == "C":
         return _INFO
     text_sev = _text_severity(text)[0]
-    q_level = _Q_LEVELS.get(qcode)
-    if q_level is None:
-        q_level = _q_level(qcode)
-    q_sev, local = q_level
+    q_sev, _, local = _Q_RULES.get(qcode) or _q_rule(qcode)
     if text_sev == _CRITICAL and q_sev < _CRITICAL and local:
         return _ADVISORY
     return q_sev if q_sev > text_sev else text_sev
 
 
-def _q_level(qcode: str | None) -> tuple[Severity, bool]:
-    """For `severity_level`: the severity of the Q-code's rule (info without one), and
-    whether its subject is a local facility, as `severity_of` reads them."""
+def _q_rule(qcode: str | None) -> tuple[Severity, str, bool]:
+    """The Q-code's rule (its severity and why; info and "" without one) and whether its
+    subject is a local facility. Kept: a file holds few distinct codes."""
     code = qcode or ""
     subject = code[1:3]
-    q_sev = _INFO
+    q_sev, q_why = _INFO, ""
     if subject in _RULE_SUBJECTS:
         q_rule = QCODE_RULES.get((subject, code[3:5])) or QCODE_RULES.get((subject, "*"))
         if q_rule is not None:
-            q_sev = q_rule[0]
-    level = q_sev, subject[:1] in _LOCAL_SUBJECT_LETTERS or subject in _LOCAL_SUBJECTS
-    if len(_Q_LEVELS) >= 10_000:
-        _Q_LEVELS.clear()
-    _Q_LEVELS[qcode] = level
-    return level
+            q_sev, q_why = q_rule
+    rule = q_sev, q_why, subject[:1] in _LOCAL_SUBJECT_LETTERS or subject in _LOCAL_SUBJECTS
+    if len(_Q_RULES) >= 10_000:
+        _Q_RULES.clear()
+    _Q_RULES[qcode] = rule
+    return rule
 
 
-_Q_LEVELS: dict[str | None, tuple[Severity, bool]] = {}
+_Q_RULES: dict[str | None, tuple[Severity, str, bool]] = {}
 
 
 def _text_severity(text: str) -> tuple[Severity, str]:

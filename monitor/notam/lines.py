@@ -151,10 +151,17 @@ def _lone_parts(lines: list[str | None], blocks: list[str], source_json: str,
         if part is not None:  # made already: taken when a usual NOTAM follows, or the last
             line = part[0] if followed or part[1] else None
         else:  # None also for a block `_one_notam` does not take
-            line = _line(blocks[at], source_json, _ANY_PART if followed else _LAST_PART, True)
+            line = _lone_part_line(blocks[at], source_json, followed=followed)
         if line is None:
             return False
         lines[at] = line
+
+
+def _lone_part_line(block: str, source_json: str, *, followed: bool) -> str | None:
+    """The line of a block read as one part of a NOTAM with no other parts around it: any
+    part when a usual NOTAM follows it, else only the last (as `iter_notam_items` gives such
+    a part alone); None when it is not one."""
+    return _line(block, source_json, _ANY_PART if followed else _LAST_PART, True)
 
 
 def _with_general_lines(lines: list[str | None], blocks: list[str], run: list[str],
@@ -169,8 +176,8 @@ def _with_general_lines(lines: list[str | None], blocks: list[str], run: list[st
         if line is None:
             if not run and not parts:
                 # One part with no other parts around it: a usual NOTAM follows it.
-                followed = at + 1 < len(lines) and lines[at + 1] is not None
-                line = _line(block, source_json, _ANY_PART if followed else _LAST_PART, True)
+                line = _lone_part_line(block, source_json, followed=at + 1 < len(lines)
+                                       and lines[at + 1] is not None)
                 if line is not None:
                     out.append(line)
                     continue
