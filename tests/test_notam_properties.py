@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from monitor.errors import ParseError
 from monitor.notam import TEXT_RULES, fields, parse_notam, parse_notam_items, split_notams, to_item
-from monitor.notam.item import QCODE_RULES, severity_level, severity_of
+from monitor.notam.item import QCODE_RULES, severity_level, severity_levels, severity_of
 from monitor.notam.parse import strip_footers
 from monitor.types import Severity
 
@@ -128,6 +128,23 @@ def test_the_severity_level_is_the_severity_reader_s(words: list[str], qcode: st
                                                      op: str) -> None:
     text = " ".join(words)
     assert severity_level(op, qcode, text) == severity_of(op, qcode, text)[0]
+
+
+TEXTS = st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(TEXTS, st.sampled_from(QCODES), st.sampled_from("NRC")), max_size=40))
+def test_severities_read_together_are_each_text_s(notams: list[tuple[str, str | None, str]]
+                                                  ) -> None:
+    """The gates are looked for in the texts joined: a gate across a joint (a text ending
+    "...NO", the next starting "ACFT...") must not change a text's level."""
+    texts = [text for text, _, _ in notams]
+    qcodes = [qcode for _, qcode, _ in notams]
+    ops = [op for _, _, op in notams]
+    assert severity_levels(ops, qcodes, texts) == [
+        severity_level(op, qcode, text) for op, qcode, text in zip(ops, qcodes, texts,
+                                                                    strict=True)]
 
 
 FOOTER_LINE = re.compile(r"^[ \t]*(CREATED|SOURCE):(.*)$", re.M)  # as a line-wise pattern reads

@@ -19,7 +19,7 @@ from datetime import datetime
 from monitor.countries import countries_of_firs, derived
 from monitor.errors import ParseError
 from monitor.notam import fields
-from monitor.notam.item import TITLE_LIMIT, severity_level, to_item, trim
+from monitor.notam.item import TITLE_LIMIT, severity_level, severity_levels, to_item, trim
 from monitor.notam.model import Notam, split_places
 from monitor.notam.parse import (
     BLANK_LINES,
@@ -77,7 +77,7 @@ def notam_json_pieces(text: str, *, source: str) -> Iterator[str]:
         for start in range(0, len(blocks), _PIECE):
             batch = blocks[start:start + _PIECE]
             held: dict[str, tuple[str, bool]] = {}
-            lines = [_line(block, source_json, _NO_PARTS, True, held) for block in batch]
+            lines = _lines(batch, source_json, True, held)
             if parts or run or (None in lines
                                 and not _lone_parts(lines, batch, source_json, held)):
                 lines = _with_general_lines(lines, batch, run, parts, source)
@@ -249,7 +249,45 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS, block: bool = Fal
     `_one_notam(text)` is not true (tested here, where the match tells where to look).
     `held`, with `parts` _NO_PARTS: a part's line is kept there (with whether it is the
     last part) under the text as given, for `_lone_parts`, not made twice; None returned."""
-    given = text
+    read = _read(text, source_json, parts if held is None else _ANY_PART, block)
+    if read is None:
+        return None
+    before, after, op, qcode, upper, last = read
+    line = before + _LABELS[severity_level(op, qcode, upper)] + after
+    if last is not None and held is not None:
+        held[text] = line, last
+        return None
+    return line
+
+
+def _lines(texts: list[str], source_json: str, block: bool,
+           held: dict[str, tuple[str, bool]]) -> list[str | None]:
+    """`_line(text, source_json, _NO_PARTS, block, held)` for each text, the severities
+    read together (`severity_levels`)."""
+    reads = [_read(text, source_json, _ANY_PART, block) for text in texts]
+    found = [read for read in reads if read is not None]
+    if not found:
+        return reads  # type: ignore[return-value]  # all None
+    levels = iter(severity_levels([read[2] for read in found], [read[3] for read in found],
+                                  [read[4] for read in found]))
+    lines: list[str | None] = []
+    for text, read in zip(texts, reads, strict=True):
+        if read is None:
+            lines.append(None)
+            continue
+        line = read[0] + _LABELS[next(levels)] + read[1]
+        if read[5] is not None:
+            held[text] = line, read[5]
+            line = None
+        lines.append(line)
+    return lines
+
+
+def _read(text: str, source_json: str, parts: int, block: bool
+          ) -> tuple[str, str, str, str, str, bool | None] | None:
+    """What `_line` writes of a text: its line before the severity level and after it,
+    what the level is read from (the type, the Q-code and the E) text in upper case with
+    whitespace collapsed), and for a part whether it is the last (None for no part)."""
     if text[0] == "(":
         rest = text[1:]
         text = rest.lstrip()
@@ -259,10 +297,10 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS, block: bool = Fal
     part = ""
     last = False
     if "CREATED:" in text or "SOURCE:" in text or "PART" in text:
-        read = _footers_and_part(text, parts if held is None else _ANY_PART)
-        if read is None:
+        footed = _footers_and_part(text, parts)
+        if footed is None:
             return None
-        text, published, part, last = read
+        text, published, part, last = footed
     usual = _USUAL.match(text)
     if usual is None:
         return None
@@ -328,19 +366,15 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS, block: bool = Fal
     else:
         day = _DAYS.get(c[:6]) or _day(c[:6])
         valid_to = day + _CLOCK[c[6:]] if day else "null"
-    line = (f'{{"source": {source_json}, "kind": "notam", "key": "{key}", '
-            f'"title": {title_json}, "body": {body_json}, "url": null, '
-            f'"severity": "{_LABELS[severity_level(op, qcode, summary.upper())]}", '
-            f'"status": "{"cancelled" if op == "C" else "active"}", {places}'
-            f'"airlines": [], "flight": null, "valid_from": {valid_from}, '
-            f'"valid_to": {valid_to}, '
-            f'"valid_to_estimated": {"false" if est is None else "true"}, '
-            f'"replaces": {replaces}, "cancels": {cancels}, "area": {area}, '
-            f'"published_at": {published}}}')
-    if part and held is not None:
-        held[given] = line, last
-        return None
-    return line
+    before = (f'{{"source": {source_json}, "kind": "notam", "key": "{key}", '
+              f'"title": {title_json}, "body": {body_json}, "url": null, "severity": "')
+    after = (f'", "status": "{"cancelled" if op == "C" else "active"}", {places}'
+             f'"airlines": [], "flight": null, "valid_from": {valid_from}, '
+             f'"valid_to": {valid_to}, '
+             f'"valid_to_estimated": {"false" if est is None else "true"}, '
+             f'"replaces": {replaces}, "cancels": {cancels}, "area": {area}, '
+             f'"published_at": {published}}}')
+    return before, after, op, qcode, summary.upper(), (last if part else None)
 
 
 def _footers_and_part(text: str, parts: int) -> tuple[str, str, str, bool] | None:
