@@ -37,17 +37,19 @@ from monitor.types import Severity, json_codes, json_string, json_time
 # ASCII digits only ([0-9], not \d): a text with other digits goes the general way. The
 # Q-line as fields.qline reads it whole (padding allowed, the coordinates and both flight
 # levels present); B) and C) with hours and minutes in range (2400 goes the general way).
+# Blanks are taken possessively (`*+`, `++`): what follows a run of them never starts with
+# a blank, so giving one back cannot help, and the engine keeps no place to return to.
 _USUAL = re.compile(
-    r"(?P<series>[A-Z])(?P<number>[0-9]{1,4})/(?P<yy>[0-9]{2})[ \t]+NOTAM(?P<op>[NRC])(?![A-Z])"
-    r"(?:[ \t]+(?P<ref_series>[A-Z])(?P<ref_number>[0-9]{1,4})/(?P<ref_yy>[0-9]{2}))?"
-    r"[ \t\n]*Q\)[ \t]*(?P<fir>[A-Z]{4})[ \t]*/[ \t]*(?P<qcode>Q[A-Z]{4})[ \t]*/[ \t]*"
-    r"(?:IV|I|V|K)?[ \t]*/[ \t]*[NBOMK]{0,4}[ \t]*/[ \t]*[AEWK]{0,3}[ \t]*/[ \t]*"
-    r"(?P<area>[0-9]{3}[ \t]*/[ \t]*[0-9]{3}[ \t]*/[ \t]*[0-9]{4}[NS][0-9]{5}[EW][0-9]{3})"
-    r"[ \t\n]+A\)[ \t]*(?P<a>[A-Z]{4}(?:[ \t]+[A-Z]{4})*)"
-    r"(?:[ \t]+PART[ \t]+[0-9]{1,2}[ \t]+OF[ \t]+[0-9]{1,2})?"
-    r"[ \t\n]+B\)[ \t]*(?P<b>[0-9]{6}(?:[01][0-9]|2[0-3])[0-5][0-9])"
-    r"[ \t\n]+C\)[ \t]*(?:(?P<c>[0-9]{6}(?:[01][0-9]|2[0-3])[0-5][0-9])(?:[ \t]*(?P<est>EST))?"
-    r"|PERM|UFN)[ \t\n]+(?:D\)(?P<d>[^)]*[ \t\n]))?E\)")
+    r"(?P<series>[A-Z])(?P<number>[0-9]{1,4})/(?P<yy>[0-9]{2})[ \t]++NOTAM(?P<op>[NRC])(?![A-Z])"
+    r"(?:[ \t]++(?P<ref_series>[A-Z])(?P<ref_number>[0-9]{1,4})/(?P<ref_yy>[0-9]{2}))?"
+    r"[ \t\n]*+Q\)[ \t]*+(?P<fir>[A-Z]{4})[ \t]*+/[ \t]*+(?P<qcode>Q[A-Z]{4})[ \t]*+/[ \t]*+"
+    r"(?:IV|I|V|K)?[ \t]*+/[ \t]*+[NBOMK]{0,4}[ \t]*+/[ \t]*+[AEWK]{0,3}[ \t]*+/[ \t]*+"
+    r"(?P<area>[0-9]{3}[ \t]*+/[ \t]*+[0-9]{3}[ \t]*+/[ \t]*+[0-9]{4}[NS][0-9]{5}[EW][0-9]{3})"
+    r"[ \t\n]++A\)[ \t]*+(?P<a>[A-Z]{4}(?:[ \t]++[A-Z]{4})*)"
+    r"(?:[ \t]++PART[ \t]++[0-9]{1,2}[ \t]++OF[ \t]++[0-9]{1,2})?"
+    r"[ \t\n]++B\)[ \t]*+(?P<b>[0-9]{6}(?:[01][0-9]|2[0-3])[0-5][0-9])"
+    r"[ \t\n]++C\)[ \t]*+(?:(?P<c>[0-9]{6}(?:[01][0-9]|2[0-3])[0-5][0-9])(?:[ \t]*+(?P<est>EST))?"
+    r"|PERM|UFN)[ \t\n]++(?:D\)(?P<d>[^)]*[ \t\n]))?E\)")
 _AREA = re.compile(r"([0-9]{3})[ \t]*/[ \t]*([0-9]{3})[ \t]*/[ \t]*"
                    r"([0-9]{2})([0-9]{2})([NS])([0-9]{3})([0-9]{2})([EW])([0-9]{3})")
 _PIECE = 2_000  # lines per piece of printed text
@@ -311,12 +313,12 @@ def _read(text: str, source_json: str, parts: int, block: bool
     # that starts a NOTAM (footer and END PART lines, dropped above, never start one).
     if block and START.search(text, start if d is None else usual.start("d")) is not None:
         return None
-    limits = "" if text.find("F)", start) < 0 and text.find("G)", start) < 0 else (
-        _limits(text, start))
-    if limits:
-        e, limits = limits
-    else:
-        e = text[start:]
+    e = text[start:]
+    limits = ""
+    if "F)" in e or "G)" in e:  # `in`, not `find(..., start)`: reading its arguments costs more
+        found = _limits(text, start)
+        if found:
+            e, limits = found
     # fields.clean_text(e), which here (no END PART line) only differs from strip() when
     # these are present
     text_e = e.strip()
