@@ -21,7 +21,8 @@ process; `monitor parse notam` reads the file, cuts it, writes its lines (to /de
 uses a process per core: so the figure of `monitor parse notam` in one process (this one,
 the same work without the command line) is printed too. Every figure is the best of
 `--runs`; the load averages before and after are printed (the figures mean little on a busy
-machine).
+machine). Side by side, the runs of the two alternate, and the ratio of each pair is printed
+too.
 """
 
 from __future__ import annotations
@@ -190,7 +191,11 @@ def run_cli(path: Path) -> tuple[float, float]:
 
 
 def side_by_side(label: str, texts: list[str], count: int, runs: int) -> None:
-    """aviconv-notam and `monitor parse notam` on the texts aviconv accepts, in this run."""
+    """aviconv-notam and `monitor parse notam` on the texts aviconv accepts, in this run.
+
+    The runs alternate, one of aviconv then one of `monitor parse notam`, so that a machine
+    slowing down for a while weighs on both alike; the ratio of the bests is printed, and
+    the ratio in each pair of runs."""
     python = aviconv_python()
     if python is None or not MONITOR.exists():
         print(f"{label} aviconv: skipped, no {AVICONV} venv or no {MONITOR}")
@@ -199,39 +204,48 @@ def side_by_side(label: str, texts: list[str], count: int, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         given = Path(tmp) / "texts.json"
         given.write_text(json.dumps(bare))
-        done = subprocess.run([str(python), "-c", _AVICONV_RUNNER, str(given), str(count),
-                               str(runs)], capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            print(f"{label} aviconv: failed: {done.stderr.strip()[-300:]}")
-            return
-        result = json.loads(done.stdout)
-        accepted = [bare[i] for i in result["accepted"]]
-        if not accepted:
-            print(f"{label} aviconv: accepts none of the {len(bare)} texts")
-            return
-        corpus = "\n\n".join(accepted * -(-count // len(accepted))) + "\n"
         empty, full = Path(tmp) / "empty.txt", Path(tmp) / "accepted.txt"
         empty.write_text("")
-        full.write_text(corpus)
-        notams = len(split_notams(corpus))
-        try:
-            startup = min(run_cli(empty)[0] for _ in range(3))
-            total = min(run_cli(full)[0] for _ in range(runs))
-        except CliFailed as exc:
-            print(f"{label} aviconv: `monitor parse notam` failed: {exc}")
-            return
-    ours = notams / max(total - startup, 1e-9)
+        theirs: list[tuple[float, float]] = []  # (with JSON, parse only) per run
+        ours: list[float] = []
+        for run in range(runs):
+            done = subprocess.run([str(python), "-c", _AVICONV_RUNNER, str(given), str(count),
+                                   "1"], capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print(f"{label} aviconv: failed: {done.stderr.strip()[-300:]}")
+                return
+            result = json.loads(done.stdout)
+            theirs.append((result["with_json"], result["parse_only"]))
+            if run == 0:
+                accepted = [bare[i] for i in result["accepted"]]
+                if not accepted:
+                    print(f"{label} aviconv: accepts none of the {len(bare)} texts")
+                    return
+                corpus = "\n\n".join(accepted * -(-count // len(accepted))) + "\n"
+                full.write_text(corpus)
+                notams = len(split_notams(corpus))
+            try:
+                if run == 0:
+                    startup = min(run_cli(empty)[0] for _ in range(3))
+                ours.append(notams / max(run_cli(full)[0] - startup, 1e-9))
+            except CliFailed as exc:
+                print(f"{label} aviconv: `monitor parse notam` failed: {exc}")
+                return
     one = notams / min(timed(lambda: sum(map(len, notam_json_pieces(corpus, source="notam"))))
                        for _ in range(runs))
-    theirs, theirs_parse = result["with_json"], result["parse_only"]
+    best_theirs = max(with_json for with_json, _ in theirs)
+    best_parse = max(parse_only for _, parse_only in theirs)
+    best_ours = max(ours)
     print(f"{label} aviconv: accepts {len(accepted)} of {len(bare)} texts; on "
-          f"{result['notams']:,} of them (best of {runs}): {theirs:,.0f} NOTAMs/s parsed and "
-          f"dumped as JSON ({theirs_parse:,.0f}/s parse only), one process")
-    print(f"{label} monitor parse notam on the same {notams:,} texts: {ours:,.0f} NOTAMs/s "
-          f"({total:.2f} s, {startup:.2f} s start-up subtracted, {_cores()} processes); "
+          f"{result['notams']:,} of them (best of {runs}): {best_theirs:,.0f} NOTAMs/s parsed "
+          f"and dumped as JSON ({best_parse:,.0f}/s parse only), one process")
+    print(f"{label} monitor parse notam on the same {notams:,} texts: {best_ours:,.0f} NOTAMs/s "
+          f"(best of {runs}, {startup:.2f} s start-up subtracted, {_cores()} processes); "
           f"{one:,.0f} NOTAMs/s in one process, without the command line")
-    print(f"{label} ratio: {ours / theirs:.1f}x aviconv-notam with JSON "
-          f"({ours / theirs_parse:.1f}x its parse alone); in one process {one / theirs:.1f}x")
+    pairs = ", ".join(f"{o / t:.1f}" for o, (t, _) in zip(ours, theirs, strict=True))
+    print(f"{label} ratio: {best_ours / best_theirs:.1f}x aviconv-notam with JSON "
+          f"({best_ours / best_parse:.1f}x its parse alone); in one process "
+          f"{one / best_theirs:.1f}x; run by run: {pairs}")
 
 
 def _cores() -> int:

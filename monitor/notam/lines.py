@@ -309,11 +309,15 @@ def _read(text: str, source_json: str, parts: int, block: bool
     (series, number, yy, op, ref_series, ref_number, ref_yy, fir, qcode, q_area, a, b, c,
      est, d) = usual.groups()
     start = usual.end()
-    # `_one_notam`: from the header (on the first line) to E) only a D) value may hold a line
-    # that starts a NOTAM (footer and END PART lines, dropped above, never start one).
-    if block and START.search(text, start if d is None else usual.start("d")) is not None:
-        return None
     e = text[start:]
+    if block:
+        # `_one_notam`: from the header (on the first line) to E) only a D) value may hold a
+        # line that starts a NOTAM (footer and END PART lines, dropped above, never start
+        # one). Such a line holds one of these words, which E) texts seldom do.
+        rest = e if d is None else text[usual.start("d"):]
+        if "\n" in rest and ("NOTAM" in rest or "Q)" in rest or "!" in rest or "KICZ" in rest
+                             or "KFDC" in rest or "KNMH" in rest) and START.search(rest):
+            return None
     limits = ""
     if "F)" in e or "G)" in e:  # `in`, not `find(..., start)`: reading its arguments costs more
         found = _limits(text, start)
