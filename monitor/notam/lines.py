@@ -47,8 +47,9 @@ _USUAL = re.compile(
     r"(?P<area>[0-9]{3}[ \t]*+/[ \t]*+[0-9]{3}[ \t]*+/[ \t]*+[0-9]{4}[NS][0-9]{5}[EW][0-9]{3})"
     r"[ \t\n]++A\)[ \t]*+(?P<a>[A-Z]{4}(?:[ \t]++[A-Z]{4})*)"
     r"(?:[ \t]++PART[ \t]++[0-9]{1,2}[ \t]++OF[ \t]++[0-9]{1,2})?"
-    r"[ \t\n]++B\)[ \t]*+(?P<b>[0-9]{6}(?:[01][0-9]|2[0-3])[0-5][0-9])"
-    r"[ \t\n]++C\)[ \t]*+(?:(?P<c>[0-9]{6}(?:[01][0-9]|2[0-3])[0-5][0-9])(?:[ \t]*+(?P<est>EST))?"
+    r"[ \t\n]++B\)[ \t]*+(?P<b_day>[0-9]{6})(?P<b_clock>(?:[01][0-9]|2[0-3])[0-5][0-9])"
+    r"[ \t\n]++C\)[ \t]*+(?:(?P<c_day>[0-9]{6})(?P<c_clock>(?:[01][0-9]|2[0-3])[0-5][0-9])"
+    r"(?:[ \t]*+(?P<est>EST))?"
     r"|PERM|UFN)[ \t\n]++(?:D\)(?P<d>[^)]*[ \t\n]))?E\)")
 _AREA = re.compile(r"([0-9]{3})[ \t]*/[ \t]*([0-9]{3})[ \t]*/[ \t]*"
                    r"([0-9]{2})([0-9]{2})([NS])([0-9]{3})([0-9]{2})([EW])([0-9]{3})")
@@ -255,7 +256,7 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS, block: bool = Fal
     if read is None:
         return None
     before, after, op, qcode, upper, last = read
-    line = before + _LABELS[severity_level(op, qcode, upper)] + after
+    line = f"{before}{_LABELS[severity_level(op, qcode, upper)]}{after}"
     if last is not None and held is not None:
         held[text] = line, last
         return None
@@ -277,7 +278,7 @@ def _lines(texts: list[str], source_json: str, block: bool,
         if read is None:
             lines.append(None)
             continue
-        line = read[0] + _LABELS[next(levels)] + read[1]
+        line = f"{read[0]}{_LABELS[next(levels)]}{read[1]}"  # one copy, not two
         if read[5] is not None:
             held[text] = line, read[5]
             line = None
@@ -306,8 +307,8 @@ def _read(text: str, source_json: str, parts: int, block: bool
     usual = _USUAL.match(text)
     if usual is None:
         return None
-    (series, number, yy, op, ref_series, ref_number, ref_yy, fir, qcode, q_area, a, b, c,
-     est, d) = usual.groups()
+    (series, number, yy, op, ref_series, ref_number, ref_yy, fir, qcode, q_area, a, b_day,
+     b_clock, c_day, c_clock, est, d) = usual.groups()
     start = usual.end()
     e = text[start:]
     if block:
@@ -365,13 +366,13 @@ def _read(text: str, source_json: str, parts: int, block: bool
     area = _AREAS.get(q_area)
     if area is None:
         area = _area(q_area)
-    day = _DAYS.get(b[:6]) or _day(b[:6])
-    valid_from = day + _CLOCK[b[6:]] if day else "null"
-    if c is None:
+    day = _DAYS.get(b_day) or _day(b_day)
+    valid_from = day + _CLOCK[b_clock] if day else "null"
+    if c_day is None:
         valid_to = "null"
     else:
-        day = _DAYS.get(c[:6]) or _day(c[:6])
-        valid_to = day + _CLOCK[c[6:]] if day else "null"
+        day = _DAYS.get(c_day) or _day(c_day)
+        valid_to = day + _CLOCK[c_clock] if day else "null"
     before = (f'{{"source": {source_json}, "kind": "notam", "key": "{key}", '
               f'"title": {title_json}, "body": {body_json}, "url": null, "severity": "')
     after = (f'", "status": "{"cancelled" if op == "C" else "active"}", {places}'
