@@ -163,11 +163,15 @@ def _take_parts(parts: list[bytes], started: Any) -> None:
 
 
 def _notam_part_file(index: int, source: str, to: Path) -> None:
-    """`_notam_part_json` of the pool's part `index`, written to the file `to`."""
+    """`_notam_part_json` of the pool's part `index`, written to the file `to` piece by
+    piece: a worker holds one piece at a time, and its memory serves the next (a failed
+    part is parsed again by the caller, so a half-written file is never read)."""
+    from monitor.notam import notam_json_pieces
+
     _pool_started[0].release()
-    pieces = _notam_part_json(_pool_parts[index], source)
     with to.open("wb") as out:
-        out.writelines(pieces)
+        for piece in notam_json_pieces(_text(_pool_parts[index]), source=source):
+            out.write(piece.encode("utf-8", "surrogatepass"))
 
 
 def _notam_part_json(data: bytes, source: str) -> list[bytes]:

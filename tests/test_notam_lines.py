@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from monitor.countries import derived
 from monitor.errors import ParseError
 from monitor.notam import iter_notam_items, notam_json_pieces, split_notams
-from monitor.notam.lines import _line, _one_notam, usual_line
+from monitor.notam.lines import _PIECE, _line, _one_notam, usual_line
 from monitor.notam.parse import BLANK_LINES, newlines
 from tests.test_notam_properties import SETTINGS, mutated
 
@@ -213,7 +213,7 @@ def test_a_part_alone_is_written_as_its_item() -> None:
 def test_parts_across_the_pieces_are_joined() -> None:
     first = USUAL.replace("A) MPTO", "A) MPTO PART 1 OF 2")
     second = USUAL.replace("A) MPTO", "A) MPTO PART 2 OF 2").replace("CLSD.", "REOPENS LATER.")
-    others = [USUAL.replace("A0501", f"A{n:04}") for n in range(1999)]
+    others = [USUAL.replace("A0501", f"A{n:04}") for n in range(_PIECE - 1)]
     for texts in ([*others, first, second], [*others, first], [*others, first, second, USUAL],
                   [*others, first, USUAL, second]):
         text = "\n\n".join(texts)
@@ -222,7 +222,7 @@ def test_parts_across_the_pieces_are_joined() -> None:
 
 def test_a_header_and_its_items_across_the_pieces_are_read_together() -> None:
     # Blank-line separated, but split_notams reads the Q) line by the header above it.
-    others = [USUAL.replace("A0501", f"A{n:04}") for n in range(1999)]
+    others = [USUAL.replace("A0501", f"A{n:04}") for n in range(_PIECE - 1)]
     header, items = USUAL.split("\n", 1)
     items = items.replace("Q) ", "B) 2512020400\nQ) ", 1)
     for texts in ([*others, header, items], [*others[:-1], header, items],
@@ -242,12 +242,13 @@ def test_an_unreadable_notam_is_named_as_the_general_reader_names_it() -> None:
 
 
 def test_pieces_end_each_line_and_hold_every_item() -> None:
-    text = "\n\n".join([USUAL.replace("A0501", f"A{n:04}") for n in range(4500)])
+    count = 2 * _PIECE + _PIECE // 4
+    text = "\n\n".join([USUAL.replace("A0501", f"A{n:04}") for n in range(count)])
     pieces = list(notam_json_pieces(text, source="notam"))
     assert len(pieces) == 3 and all(piece.endswith("}\n") for piece in pieces)
     lines = "".join(pieces).splitlines()
     assert [json.loads(line)["key"] for line in lines] == [f"MPZL A{n:04}/25"
-                                                            for n in range(4500)]
+                                                            for n in range(count)]
 
 
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.name)
