@@ -89,25 +89,27 @@ _OWN_WEIGHT = 1.0
 _READ_BACK = 1 << 20  # bytes per piece of a worker's lines
 
 
-def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Iterator[bytes]:
+def _notam_json(path: Path, *, source: str, processes: int | None = None,
+                start_method: str | None = None) -> Iterator[bytes]:
     """The item JSON lines of a NOTAM file, in UTF-8 pieces, all made before the first.
 
-    A large file is cut into runs of whole NOTAMs (`cut_notam_file`), one per process (by
+    A large file is cut into runs of whole NOTAMs (`notam_file_cuts`), one per process (by
     default one per core, at most NOTAM_PROCESSES_MAX); this process parses the first while
     a process pool parses the others, each writing its lines to a file in a temporary
     directory (read back in pieces: pickled through a pipe they cost more). When a part
     fails, the whole file is parsed again here, so the error names the NOTAM by its place in
-    the file, as one process names it.
+    the file, as one process names it. `start_method`: the pool's (`multiprocessing`'s
+    default when None).
     """
-    from monitor.notam import cut_notam_file
+    from monitor.notam import notam_file_cuts
 
     data = _read(path)
     if processes is None:
         processes = min(_cores(), NOTAM_PROCESSES_MAX)
-    parts = (cut_notam_file(data, processes,
+    cuts = (notam_file_cuts(data, processes,
                             first_share=_OWN_WEIGHT / (_OWN_WEIGHT + processes - 1))
-             if processes > 1 and len(data) >= NOTAM_PROCESSES_AT else [data])
-    if len(parts) < 2:
+            if processes > 1 and len(data) >= NOTAM_PROCESSES_AT else [0, len(data)])
+    if len(cuts) < 3:
         yield from _notam_part_json(data, source)
         return
     import multiprocessing
@@ -117,17 +119,23 @@ def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Ite
 
     from monitor.errors import ParseError
 
-    first, rest = parts[0], parts[1:]
-    del parts
+    # Each part is a view of the file's bytes, not a copy. A forked worker has them as they
+    # are; a started one (spawn, forkserver) is sent them, as bytes.
+    view = memoryview(data)
+    first, *rest = (view[start:end] for start, end in itertools.pairwise(cuts))
+    context = multiprocessing.get_context(start_method)
+    if context.get_start_method() != "fork":
+        rest = [bytes(part) for part in rest]
     with tempfile.TemporaryDirectory(prefix="monitor-parse-") as tmp:
         written = [Path(tmp, f"part-{n}.json") for n in range(len(rest))]
         # The parts go with the pool's processes (a forked process has them already), and
         # this process waits until every worker has its task before it parses its own part:
         # the pool hands tasks over from threads of this process, which get their turns only
         # slowly while it parses (a worker then started some tens of milliseconds late).
-        started = multiprocessing.get_context().Semaphore(0)
+        started = context.Semaphore(0)
         try:
-            with ProcessPoolExecutor(max_workers=len(rest), initializer=_take_parts,
+            with ProcessPoolExecutor(max_workers=len(rest), mp_context=context,
+                                     initializer=_take_parts,
                                      initargs=(rest, started)) as pool:
                 others = [pool.submit(_notam_part_file, n, source, to)
                           for n, to in enumerate(written)]
@@ -152,11 +160,11 @@ def _notam_json(path: Path, *, source: str, processes: int | None = None) -> Ite
 _START_WAIT = 1.0   # seconds this process waits at most for a worker to take its task
 # In a pool process of `_notam_json`: the parts of the file the pool parses, and the
 # semaphore a task releases as it starts.
-_pool_parts: list[bytes] = []
+_pool_parts: list[bytes | memoryview] = []
 _pool_started: list[Any] = []
 
 
-def _take_parts(parts: list[bytes], started: Any) -> None:
+def _take_parts(parts: list[bytes | memoryview], started: Any) -> None:
     """The pool's initializer: keeps the parts for `_notam_part_file`."""
     _pool_parts[:] = parts
     _pool_started[:] = [started]
@@ -174,7 +182,7 @@ def _notam_part_file(index: int, source: str, to: Path) -> None:
             out.write(piece.encode("utf-8", "surrogatepass"))
 
 
-def _notam_part_json(data: bytes, source: str) -> list[bytes]:
+def _notam_part_json(data: bytes | memoryview, source: str) -> list[bytes]:
     """The item JSON lines, in UTF-8, of a file of NOTAMs (or a run of whole NOTAMs of one):
     written straight from the parsed fields, no Item made, for NOTAMs in the usual layout."""
     from monitor.notam import notam_json_pieces
@@ -200,8 +208,8 @@ def _cores() -> int:
     return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
+def _text(data: bytes | memoryview) -> str:
+    return str(data, "utf-8", errors="replace")
 
 
 def _json_pieces(items: Iterable[Any]) -> Iterator[str]:

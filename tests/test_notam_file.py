@@ -105,6 +105,18 @@ def test_the_parts_parsed_in_a_process_pool_print_what_one_process_prints(
     assert b"".join(pieces) == b"".join(one)
 
 
+def test_a_pool_whose_processes_are_started_not_forked_is_sent_the_parts(
+        tmp_path: Path) -> None:
+    """A forked worker reads its part where the file's bytes lie; a spawned one (the start
+    method on macOS and Windows) cannot be given such a view, and is sent a copy."""
+    data = corpus(NOTAM_PROCESSES_AT + 100_000)
+    path = tmp_path / "notams.txt"
+    path.write_bytes(data)
+    spawned = parse_command._notam_json(path, source="notam", processes=2, start_method="spawn")
+    one = parse_command._notam_json(path, source="notam", processes=1)
+    assert b"".join(spawned) == b"".join(one)
+
+
 def test_the_workers_files_are_gone_once_printed_or_given_up(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = corpus(NOTAM_PROCESSES_AT + 100_000)

@@ -2,7 +2,8 @@
 
 `parse_notam(text)` reads one NOTAM, `split_notams(text)` cuts a file into NOTAM texts,
 `parse_notam_items(text, source=...)` turns a whole file into DESIGN.md Items
-(`iter_notam_items` one at a time; `cut_notam_file` cuts a file into pieces to parse apart),
+(`iter_notam_items` one at a time; `cut_notam_file` cuts a file into pieces to parse apart,
+`notam_file_cuts` says where),
 and `to_item(notam, source=...)` converts one parsed NOTAM; `notam_json_pieces` writes a
 file's items as JSON lines straight from the parse. All pure; ParseError names what failed.
 
@@ -32,7 +33,13 @@ from monitor.notam.item import (
 )
 from monitor.notam.lines import notam_json_pieces
 from monitor.notam.model import Notam
-from monitor.notam.parse import cut_notam_file, join_parts, parse_notam, split_notams
+from monitor.notam.parse import (
+    cut_notam_file,
+    join_parts,
+    notam_file_cuts,
+    parse_notam,
+    split_notams,
+)
 
 __all__ = [
     "QCODE_RULES",
@@ -42,6 +49,7 @@ __all__ = [
     "cut_notam_file",
     "iter_notam_items",
     "join_parts",
+    "notam_file_cuts",
     "notam_json_pieces",
     "parse_notam",
     "parse_notam_items",

@@ -120,7 +120,7 @@ def split_notams(text: str, *, at_blank_lines: bool = True) -> list[str]:
             if (chunk := text[start:end].strip())]
 
 
-def cut_notam_file(data: bytes, pieces: int, *, first_share: float | None = None) -> list[bytes]:
+def notam_file_cuts(data: bytes, pieces: int, *, first_share: float | None = None) -> list[int]:
     """A file of NOTAMs as read (UTF-8) in up to `pieces` parts of about equal size (or the
     first about `first_share` of the file, the others equal), each a run of whole NOTAMs, for
     processes to parse apart: decoded (`errors="replace"`) and split by `split_notams`, the
@@ -131,6 +131,8 @@ def cut_notam_file(data: bytes, pieces: int, *, first_share: float | None = None
     blank line (no multi-part NOTAM is cut). The file stays whole when one part would not
     see back-to-back NOTAMs that the whole file shows (`split_notams` looks for them only
     in a text holding ")(" or ") (").
+
+    Given as the places of the cuts: the start of each part, then the end of the file.
     """
     first = len(data) // pieces if first_share is None else int(len(data) * first_share)
     cuts = [0]
@@ -141,12 +143,20 @@ def cut_notam_file(data: bytes, pieces: int, *, first_share: float | None = None
             break
         cuts.append(cut)
     cuts.append(len(data))
-    parts = [data[start:end] for start, end in itertools.pairwise(cuts)]
+    view = memoryview(data)  # the parts looked at where they lie, not copied
+    parts = [view[start:end] for start, end in itertools.pairwise(cuts)]
     hinted = [_BACK_TO_BACK_HINT_BYTES.search(part) is not None for part in parts]
     if any(hinted) and any(_LOOSE_BACK_TO_BACK_BYTES.search(part)
                            for part, hint in zip(parts, hinted, strict=True) if not hint):
-        return [data]
-    return parts
+        return [0, len(data)]
+    return cuts
+
+
+def cut_notam_file(data: bytes, pieces: int, *, first_share: float | None = None) -> list[bytes]:
+    """`data` cut where `notam_file_cuts` says: a file of NOTAMs in up to `pieces` runs of
+    whole NOTAMs, for processes to parse apart."""
+    cuts = notam_file_cuts(data, pieces, first_share=first_share)
+    return [data[start:end] for start, end in itertools.pairwise(cuts)]
 
 
 def parse_chunk(text: str) -> Notam:
