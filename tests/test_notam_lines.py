@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from monitor.countries import derived
 from monitor.errors import ParseError
 from monitor.notam import iter_notam_items, notam_json_pieces, split_notams
-from monitor.notam.lines import _PIECE, _line, _one_notam, usual_line
+from monitor.notam.lines import _PIECE, _block_batches, _line, _one_notam, usual_line
 from monitor.notam.parse import BLANK_LINES, newlines
 from tests.test_notam_properties import SETTINGS, mutated
 
@@ -307,3 +307,19 @@ def test_a_block_is_read_at_once_only_when_it_holds_one_notam(notams: list[str],
     for block in filter(None, map(str.strip, BLANK_LINES.split(text))):
         alone = _line(block, '"notam"') if _one_notam(block) else None
         assert _line(block, '"notam"', block=True) == alone
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["\n", "\n\n", " ", "\t", "\u2003", "X", "Y Z", "\n \n",
+                                 "\n\t\n"]), max_size=40).map("".join),
+       st.integers(min_value=0, max_value=12))
+def test_blocks_split_a_span_at_a_time_are_the_file_s_blocks(text: str, span: int) -> None:
+    blocks = [block for block in map(str.strip, BLANK_LINES.split(text)) if block]
+    batches = list(_block_batches(text, span))
+    assert [block for batch in batches for block in batch] == blocks
+    assert all(len(batch) == _PIECE for batch in batches[:-1])
+
+
+def test_blocks_come_in_batches_of_a_piece() -> None:
+    text = "\n\n".join(f"N{n}" for n in range(2 * _PIECE + 3))
+    assert [len(batch) for batch in _block_batches(text, 10)] == [_PIECE, _PIECE, 3]
