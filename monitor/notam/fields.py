@@ -295,7 +295,7 @@ def clean_text(value: str) -> str:
 def drop_end_part(text: str) -> str:
     """`END PART n OF m` lines emptied: `END_PART.sub("", text)`, read where "END PART"
     occurs (END_PART is tried at every character, and "PART" is common: DEPARTURE)."""
-    if "PART" not in text:
+    if "PART" not in text or "END" not in text:
         return text
     kept: list[str] = []
     end = 0

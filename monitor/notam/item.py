@@ -255,17 +255,18 @@ def severity_levels(ops: list[str], qcodes: list[str | None],
                     texts: list[str]) -> list[Severity]:
     """`severity_level(op, qcode, text)` for each NOTAM of a list, the texts read together:
     each gate is looked for once in all of them (joined), not once in each."""
-    levels = _text_levels(texts)
-    for at, (op, qcode) in enumerate(zip(ops, qcodes, strict=True)):
+    levels: list[Severity] = []
+    for op, qcode, text, mask in zip(ops, qcodes, texts, _gate_masks(texts), strict=True):
         if op == "C":
-            levels[at] = _INFO
+            levels.append(_INFO)
             continue
-        text_sev = levels[at]
+        text_sev = _first_met(_MASK_PLACES.get(mask) or _mask_places(mask), text)[0] if (
+            mask) else _INFO
         q_sev, _, local = _Q_RULES.get(qcode) or _q_rule(qcode)
         if text_sev == _CRITICAL and q_sev < _CRITICAL and local:
-            levels[at] = _ADVISORY
-        elif q_sev > text_sev:
-            levels[at] = q_sev
+            levels.append(_ADVISORY)
+        else:
+            levels.append(q_sev if q_sev > text_sev else text_sev)
     return levels
 
 
@@ -280,11 +281,12 @@ def _text_severity(text: str) -> tuple[Severity, str]:
     return _first_met(tuple(sorted({place for gate in held for place in _GATED[gate]})), text)
 
 
-def _text_levels(texts: list[str]) -> list[Severity]:
-    """`_text_severity(text)[0]` for each text. The gates are found in the texts joined by
-    a newline (which no text holds: whitespace is collapsed), one `find` per occurrence: a
-    call per gate and text costs more than the search itself. A gate found across a joint
-    would only add rules to try, which the text itself then refutes."""
+def _gate_masks(texts: list[str]) -> list[int]:
+    """For each text, the rules its gates let through, as bits (1 << place in TEXT_RULES).
+    The gates are found in the texts joined by a newline (which no text holds: whitespace
+    is collapsed), one `find` per occurrence: a call per gate and text costs more than the
+    search itself. A gate found across a joint would only add rules to try, which the text
+    itself then refutes."""
     joined = "\n".join(texts)
     ends: list[int] = []  # where each text's joint (or the end) is
     end = -1
@@ -298,12 +300,7 @@ def _text_levels(texts: list[str]) -> list[Severity]:
             at = bisect_right(ends, found)  # the text holding it: the first ending after it
             masks[at] |= mask
             found = joined.find(gate, ends[at] + 1)
-    levels = [_INFO] * len(texts)
-    for at, mask in enumerate(masks):
-        if mask:
-            places = _MASK_PLACES.get(mask) or _mask_places(mask)
-            levels[at] = _first_met(places, texts[at])[0]
-    return levels
+    return masks
 
 
 def _first_met(places: tuple[int, ...], text: str) -> tuple[Severity, str]:
