@@ -323,3 +323,17 @@ def test_blocks_split_a_span_at_a_time_are_the_file_s_blocks(text: str, span: in
 def test_blocks_come_in_batches_of_a_piece() -> None:
     text = "\n\n".join(f"N{n}" for n in range(2 * _PIECE + 3))
     assert [len(batch) for batch in _block_batches(text, 10)] == [_PIECE, _PIECE, 3]
+
+
+BLANKS = [" ", "  ", "\n", "\t", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2003", "\u2028",
+          "\u3000", " \n"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["RWY", "CLSD", "(SVZM)", "…", ".", *BLANKS]), min_size=1,
+                max_size=12).map("".join))
+def test_an_e_text_with_any_blanks_is_summed_up_as_the_general_reader_does(e: str) -> None:
+    """The summary's blanks collapsed to single spaces: quickly when they are spaces and
+    newlines alone, else word by word, as the general reader does."""
+    text = USUAL.replace("RWY 03R/21L CLSD.", f"RWY {e} END")
+    assert written_lines(text) == general_lines(text)

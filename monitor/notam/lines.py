@@ -355,7 +355,12 @@ def _read(text: str, source_json: str, parts: int, block: bool
             or (text_e[0] == "S" and text_e.startswith("SECURITY") and KICZ_TEXT.match(text_e))):
         return None  # a heading from the raw text, or keyed by KICZ: the general way
     key = f"{fir} {series}{number.zfill(4)}/{yy}"
-    summary = " ".join(text_e.split())
+    # `" ".join(text_e.split())`, which for a text whose only blanks are single spaces
+    # and newlines (`isprintable` is false for every other blank) is this, at a third of
+    # the cost
+    summary = text_e.replace("\n", " ")
+    if not summary.isprintable() or "  " in summary:
+        summary = " ".join(text_e.split())
     if ref_series is None:
         head = f"{key}: "
         replaces = cancels = "null"
