@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from monitor.errors import ParseError
 from monitor.notam import TEXT_RULES, fields, parse_notam, parse_notam_items, split_notams, to_item
-from monitor.notam.item import QCODE_RULES, severity_level, severity_levels, severity_of
+from monitor.notam.item import (
+    QCODE_RULES,
+    _lead,
+    severity_level,
+    severity_levels,
+    severity_of,
+)
 from monitor.notam.parse import strip_footers
 from monitor.types import Severity
 
@@ -169,3 +175,23 @@ def test_footer_and_end_part_lines_are_dropped_as_line_patterns_drop_them(
             source = value.split()[0]
     assert strip_footers(text) == (FOOTER_LINE.sub("", text).rstrip(), created, source)
     assert fields.drop_end_part(text) == fields.END_PART.sub("", text)
+
+
+LEAD_PATTERNS = [r"NOT PERMITTED\b", r"CLSD (?:FOR|TO) ALL\b", r"EXERCISES?\b(?! CAUTION)",
+                 r"MIL(?:ITARY)? (?:OPS|ACT)", r"AREA|ZONE", r"RWY(?:S)? CLSD|TWY", r"AB[|]C",
+                 r"GNSS\b[^.]{0,20}?\bJAM", r"XY{2}Z", *(p for rule in TEXT_RULES
+                                                       for p in rule.patterns)]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["AREA", "ZONE", "TWY", "RWY", "RWYS", "CLSD", "TO", "ALL",
+                                 "AB|C", "XYYZ", "EXERCISE", "EXERCISES", "MIL", "MILITARY",
+                                 "OPS", "GNSS", "JAM", "NOT", "PERMITTED", " ", "."]),
+                max_size=10).map(" ".join))
+def test_a_pattern_matches_only_a_text_holding_its_lead(text: str) -> None:
+    """A rule's pattern is searched only when its lead is in the text: a text it matches
+    must hold its lead (none for a pattern with an alternative outside parentheses)."""
+    for pattern in LEAD_PATTERNS:
+        if re.search(pattern, text):
+            assert _lead(pattern) in text, (pattern, _lead(pattern))
+    assert _lead(r"AREA|ZONE") == "" and _lead(r"CLSD (?:FOR|TO) ALL\b") == "CLSD "

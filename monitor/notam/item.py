@@ -325,11 +325,36 @@ def _first_met(places: tuple[int, ...], text: str) -> tuple[Severity, str]:
 
 def _lead(pattern: str) -> str:
     """The literal a pattern starts with (a match holds it): up to the first special
-    character, less the character a quantifier after it may take away."""
+    character, less the character a quantifier after it may take away; "" for a pattern
+    with an alternative outside parentheses (whose match need not start so)."""
+    if _top_level_bar(pattern):
+        return ""
     for at, char in enumerate(pattern):
         if char in "\\.^$*+?{}[]()|":
             return pattern[:at - 1] if char in "*?{" else pattern[:at]
     return pattern
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """Whether a `|` stands outside every group and character class of the pattern."""
+    depth = 0
+    in_class = escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
 
 
 def _mask_places(mask: int) -> tuple[int, ...]:
