@@ -42,7 +42,7 @@ def write_feeds(config: Config, now: datetime | None = None) -> list[Path]:
     try:
         for name in config.watchlists:
             target = folder / f"{name}.xml"
-            content = _feed_bytes(store, name, since=timedelta(days=30), now=now)
+            content = _feed_bytes(store, name, since=timedelta(days=30), now=now, kept=target)
             if _unchanged(target, content):
                 continue
             _replace_atomically(target, content)
@@ -52,11 +52,35 @@ def write_feeds(config: Config, now: datetime | None = None) -> list[Path]:
     return written
 
 
-def _feed_bytes(store: Any, watchlist: str, *, since: timedelta, now: datetime) -> bytes:
+def _feed_bytes(store: Any, watchlist: str, *, since: timedelta, now: datetime,
+                kept: Path | None = None) -> bytes:
+    """The feed; `kept`: the file it replaces, whose date an empty feed keeps (dated `now`,
+    it would change, and be written again, on every cycle until its first entry)."""
     from alerts.feed import render_atom
 
     rows = store.recent_alerts(now - since, watchlist, limit=FEED_MAX_ENTRIES)
-    return render_atom(watchlist, rows, now=now)
+    dated = now if rows or kept is None else (_written_date(kept) or now)
+    return render_atom(watchlist, rows, now=dated)
+
+
+def _written_date(target: Path) -> datetime | None:
+    """The feed-level `updated` of a feed file (the first one: it comes before the entries),
+    or None when there is no such file or date."""
+    import re
+
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    found = re.search(rb"<updated>([^<]{1,40})</updated>", head)
+    if found is None:
+        return None
+    try:
+        written = datetime.fromisoformat(found[1].decode("ascii"))
+    except ValueError:
+        return None
+    return written.astimezone(UTC) if written.tzinfo is not None else None
 
 
 def _unchanged(target: Path, content: bytes) -> bool:

@@ -215,6 +215,23 @@ def test_write_feeds_writes_one_file_per_watchlist_next_to_the_config(config: Co
     assert (folder / "asia-desk.xml").read_bytes() == service.feed(config, "asia-desk", now=NOW)
 
 
+def test_an_empty_feed_keeps_its_date_and_is_not_written_again(config: Config,
+                                                                tmp_path: Path) -> None:
+    folder = tmp_path / "feeds"
+    later = NOW + timedelta(days=60)  # the fixture's alerts are past the feed's 30 days
+    assert len(service.write_feeds(config, now=later)) == 2
+    feeds = sorted(folder.iterdir())
+    assert all(entries(ET.fromstring(path.read_bytes())) == [] for path in feeds)
+    before = [path.read_bytes() for path in feeds]
+    assert service.write_feeds(config, now=later + timedelta(hours=5)) == []
+    assert [path.read_bytes() for path in feeds] == before
+    assert text(ET.fromstring(feeds[0].read_bytes()), "updated") == "2026-01-25T00:00:00Z"
+    # A file without a readable date is written again, dated now.
+    feeds[0].write_bytes(b"<feed/>")
+    assert service.write_feeds(config, now=later + timedelta(hours=5)) == [feeds[0]]
+    assert text(ET.fromstring(feeds[0].read_bytes()), "updated") == "2026-01-25T05:00:00Z"
+
+
 def test_write_feeds_does_nothing_without_a_feed_dir(tmp_path: Path, server: FixtureServer,
                                                      webhook: Webhook) -> None:
     config = service.load(write_config(tmp_path, server, webhook, feed_dir=None))
