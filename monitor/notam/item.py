@@ -222,9 +222,12 @@ def severity_of(op: str, qcode: str | None, text: str) -> tuple[Severity, str]:
 def severity_level(op: str, qcode: str | None, text: str) -> Severity:
     """`severity_of(op, qcode, text)[0]`, without the words saying why (an item line prints
     only the level)."""
-    if op == "C":
-        return _INFO
-    text_sev = _text_severity(text)[0]
+    return _INFO if op == "C" else _with_q_rule(_text_severity(text)[0], qcode)
+
+
+def _with_q_rule(text_sev: Severity, qcode: str | None) -> Severity:
+    """The level of a NOTAM that is no cancellation, from its text's: the higher of that and
+    its Q-code's, a critical text capped at advisory for a local facility."""
     q_sev, _, local = _Q_RULES.get(qcode) or _q_rule(qcode)
     if text_sev == _CRITICAL and q_sev < _CRITICAL and local:
         return _ADVISORY
@@ -255,30 +258,23 @@ def severity_levels(ops: list[str], qcodes: list[str | None],
                     texts: list[str]) -> list[Severity]:
     """`severity_level(op, qcode, text)` for each NOTAM of a list, the texts read together:
     each gate is looked for once in all of them (joined), not once in each."""
-    levels: list[Severity] = []
-    for op, qcode, text, mask in zip(ops, qcodes, texts, _gate_masks(texts), strict=True):
-        if op == "C":
-            levels.append(_INFO)
-            continue
-        text_sev = _first_met(_MASK_PLACES.get(mask) or _mask_places(mask), text)[0] if (
-            mask) else _INFO
-        q_sev, _, local = _Q_RULES.get(qcode) or _q_rule(qcode)
-        if text_sev == _CRITICAL and q_sev < _CRITICAL and local:
-            levels.append(_ADVISORY)
-        else:
-            levels.append(q_sev if q_sev > text_sev else text_sev)
-    return levels
+    return [_INFO if op == "C" else _with_q_rule(
+                _masked_severity(mask, text)[0] if mask else _INFO, qcode)  # most: no gate
+            for op, qcode, text, mask in zip(ops, qcodes, texts, _gate_masks(texts),
+                                             strict=True)]
 
 
 def _text_severity(text: str) -> tuple[Severity, str]:
     """The severity of the first of TEXT_RULES the text meets, trying only the rules a gate
     it holds lets through (most texts hold none)."""
-    held = [gate for gate in _GATE if gate in text]
-    if not held:
+    return _masked_severity(_gate_masks([text])[0], text)
+
+
+def _masked_severity(mask: int, text: str) -> tuple[Severity, str]:
+    """`_text_severity` of a text whose gates let through the rules of `mask`."""
+    if not mask:
         return _INFO, ""
-    if len(held) == 1:
-        return _first_met(_GATED[held[0]], text)
-    return _first_met(tuple(sorted({place for gate in held for place in _GATED[gate]})), text)
+    return _first_met(_MASK_PLACES.get(mask) or _mask_places(mask), text)
 
 
 def _gate_masks(texts: list[str]) -> list[int]:
@@ -367,14 +363,12 @@ def _mask_places(mask: int) -> tuple[int, ...]:
 # pattern starts with: `lead in text` costs a tenth of a search that finds nothing.
 _RULES = tuple((rule, tuple((_lead(p), re.compile(p).search) for p in rule.patterns))
                for rule in TEXT_RULES)
-# Each gate with the places in TEXT_RULES of the rules that have a first-group trigger
-# holding it: a text can meet a rule only when it holds one of the rule's gates.
-_GATED = {gate: tuple(place for place, rule in enumerate(TEXT_RULES)
-                      if any(gate in trigger for trigger in rule.triggers[0]))
-          for gate in _GATE}
-# The same as bits (1 << place), and the places of each set of bits met so far.
-_GATE_MASKS = tuple((gate, sum(1 << place for place in places))
-                    for gate, places in _GATED.items())
+# Each gate with the rules that have a first-group trigger holding it, as bits (1 << place
+# in TEXT_RULES): a text can meet a rule only when it holds one of the rule's gates. And
+# the places of each set of bits met so far.
+_GATE_MASKS = tuple((gate, sum(1 << place for place, rule in enumerate(TEXT_RULES)
+                               if any(gate in trigger for trigger in rule.triggers[0])))
+                    for gate in _GATE)
 _MASK_PLACES: dict[int, tuple[int, ...]] = {}
 
 

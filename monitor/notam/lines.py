@@ -19,7 +19,7 @@ from datetime import datetime
 from monitor.countries import countries_of_firs, derived
 from monitor.errors import ParseError
 from monitor.notam import fields
-from monitor.notam.item import TITLE_LIMIT, severity_level, severity_levels, to_item, trim
+from monitor.notam.item import TITLE_LIMIT, severity_levels, to_item, trim
 from monitor.notam.model import Notam, split_places
 from monitor.notam.parse import (
     BLANK_LINES,
@@ -81,7 +81,7 @@ def notam_json_pieces(text: str, *, source: str) -> Iterator[str]:
     try:
         for batch in _block_batches(text):
             held: dict[str, tuple[str, bool]] = {}
-            lines = _lines(batch, source_json, True, held)
+            lines = _lines(batch, source_json, _NO_PARTS, True, held)
             if parts or run or (None in lines
                                 and not _lone_parts(lines, batch, source_json, held)):
                 lines = _with_general_lines(lines, batch, run, parts, source)
@@ -149,7 +149,7 @@ def _chunk_pieces(chunks: list[str], source: str) -> Iterator[str]:
     parts: list[Notam] = []
     for start in range(0, len(chunks), _PIECE):
         batch = chunks[start:start + _PIECE]
-        lines = [_line(chunk, source_json) for chunk in batch]
+        lines = _lines(batch, source_json)
         if parts or None in lines:
             lines = _with_chunk_lines(lines, batch, start, len(chunks), parts, source)
         lines.append("")
@@ -223,8 +223,8 @@ def _run_lines(run: list[str], parts: list[Notam], source: str) -> list[str]:
         return []
     chunks = split_notams("\n\n".join(run))
     run.clear()
-    return _with_chunk_lines([_line(chunk, json_string(source)) for chunk in chunks], chunks,
-                             0, len(chunks), parts, source)
+    return _with_chunk_lines(_lines(chunks, json_string(source)), chunks, 0, len(chunks),
+                             parts, source)
 
 
 def _with_chunk_lines(lines: list[str | None], batch: list[str], start: int, count: int,
@@ -274,22 +274,14 @@ def _line(text: str, source_json: str, parts: int = _NO_PARTS, block: bool = Fal
     `_one_notam(text)` is not true (tested here, where the match tells where to look).
     `held`, with `parts` _NO_PARTS: a part's line is kept there (with whether it is the
     last part) under the text as given, for `_lone_parts`, not made twice; None returned."""
-    read = _read(text, source_json, parts if held is None else _ANY_PART, block)
-    if read is None:
-        return None
-    before, after, op, qcode, upper, last = read
-    line = f"{before}{_LABELS[severity_level(op, qcode, upper)]}{after}"
-    if last is not None and held is not None:
-        held[text] = line, last
-        return None
-    return line
+    return _lines([text], source_json, parts, block, held)[0]
 
 
-def _lines(texts: list[str], source_json: str, block: bool,
-           held: dict[str, tuple[str, bool]]) -> list[str | None]:
-    """`_line(text, source_json, _NO_PARTS, block, held)` for each text, the severities
-    read together (`severity_levels`)."""
-    reads = [_read(text, source_json, _ANY_PART, block) for text in texts]
+def _lines(texts: list[str], source_json: str, parts: int = _NO_PARTS, block: bool = False,
+           held: dict[str, tuple[str, bool]] | None = None) -> list[str | None]:
+    """`_line` for each text, the severities read together (`severity_levels`)."""
+    reads = [_read(text, source_json, parts if held is None else _ANY_PART, block)
+             for text in texts]
     found = [read for read in reads if read is not None]
     if not found:
         return reads  # type: ignore[return-value]  # all None
@@ -301,7 +293,7 @@ def _lines(texts: list[str], source_json: str, block: bool,
             lines.append(None)
             continue
         line = f"{read[0]}{_LABELS[next(levels)]}{read[1]}"  # one copy, not two
-        if read[5] is not None:
+        if read[5] is not None and held is not None:
             held[text] = line, read[5]
             line = None
         lines.append(line)
