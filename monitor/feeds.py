@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from monitor.opening import open_store
 from monitor.queries import known_watchlist
 
 FEED_MAX_ENTRIES = 200  # a feed is a recent-changes view; `monitor alerts` has the rest
+_UPDATED = re.compile(rb"<updated>([^<]{1,40})</updated>")
 
 
 def feed(config: Config, watchlist: str, *, since: timedelta = timedelta(days=30),
@@ -42,8 +44,9 @@ def write_feeds(config: Config, now: datetime | None = None) -> list[Path]:
     try:
         for name in config.watchlists:
             target = folder / f"{name}.xml"
-            content = _feed_bytes(store, name, since=timedelta(days=30), now=now, kept=target)
-            if _unchanged(target, content):
+            kept = _read_or_none(target)
+            content = _feed_bytes(store, name, since=timedelta(days=30), now=now, kept=kept)
+            if content == kept:
                 continue
             _replace_atomically(target, content)
             written.append(target)
@@ -53,7 +56,7 @@ def write_feeds(config: Config, now: datetime | None = None) -> list[Path]:
 
 
 def _feed_bytes(store: Any, watchlist: str, *, since: timedelta, now: datetime,
-                kept: Path | None = None) -> bytes:
+                kept: bytes | None = None) -> bytes:
     """The feed; `kept`: the file it replaces, whose date an empty feed keeps (dated `now`,
     it would change, and be written again, on every cycle until its first entry)."""
     from alerts.feed import render_atom
@@ -63,17 +66,10 @@ def _feed_bytes(store: Any, watchlist: str, *, since: timedelta, now: datetime,
     return render_atom(watchlist, rows, now=dated)
 
 
-def _written_date(target: Path) -> datetime | None:
-    """The feed-level `updated` of a feed file (the first one: it comes before the entries),
-    or None when there is no such file or date."""
-    import re
-
-    try:
-        with target.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return None
-    found = re.search(rb"<updated>([^<]{1,40})</updated>", head)
+def _written_date(feed: bytes) -> datetime | None:
+    """The feed-level `updated` of a feed as written (the first one: it comes before the
+    entries), or None when it has no such date."""
+    found = _UPDATED.search(feed)
     if found is None:
         return None
     try:
@@ -83,11 +79,11 @@ def _written_date(target: Path) -> datetime | None:
     return written.astimezone(UTC) if written.tzinfo is not None else None
 
 
-def _unchanged(target: Path, content: bytes) -> bool:
+def _read_or_none(target: Path) -> bytes | None:
     try:
-        return target.stat().st_size == len(content) and target.read_bytes() == content
+        return target.read_bytes()
     except OSError:
-        return False
+        return None
 
 
 def _replace_atomically(target: Path, content: bytes) -> None:

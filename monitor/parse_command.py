@@ -174,22 +174,24 @@ def _notam_part_file(index: int, source: str, to: Path) -> None:
     """`_notam_part_json` of the pool's part `index`, written to the file `to` piece by
     piece: a worker holds one piece at a time, and its memory serves the next (a failed
     part is parsed again by the caller, so a half-written file is never read)."""
-    from monitor.notam import notam_json_pieces
-
     _pool_started[0].release()
     with to.open("wb") as out:
-        for piece in notam_json_pieces(_text(_pool_parts[index]), source=source):
-            out.write(piece.encode("utf-8", "surrogatepass"))
+        out.writelines(_notam_utf8(_pool_parts[index], source))
 
 
 def _notam_part_json(data: bytes | memoryview, source: str) -> list[bytes]:
     """The item JSON lines, in UTF-8, of a file of NOTAMs (or a run of whole NOTAMs of one):
     written straight from the parsed fields, no Item made, for NOTAMs in the usual layout."""
+    return list(_notam_utf8(data, source))
+
+
+def _notam_utf8(data: bytes | memoryview, source: str) -> Iterator[bytes]:
+    """`_notam_part_json`, a piece at a time."""
     from monitor.notam import notam_json_pieces
 
     # Encoded piece by piece: text with one "…" takes 2 bytes a character, its UTF-8 about 1.
-    return [piece.encode("utf-8", "surrogatepass")
-            for piece in notam_json_pieces(_text(data), source=source)]
+    for piece in notam_json_pieces(_text(data), source=source):
+        yield piece.encode("utf-8", "surrogatepass")
 
 
 def _notam_items(text: str, *, source: str) -> Iterator[Any]:
