@@ -216,16 +216,15 @@ def side_by_side(label: str, texts: list[str], count: int, runs: int) -> None:
                 return
             result = json.loads(done.stdout)
             theirs.append((result["with_json"], result["parse_only"]))
-            if run == 0:
-                accepted = [bare[i] for i in result["accepted"]]
-                if not accepted:
-                    print(f"{label} aviconv: accepts none of the {len(bare)} texts")
-                    return
-                corpus = "\n\n".join(accepted * -(-count // len(accepted))) + "\n"
-                full.write_text(corpus)
-                notams = len(split_notams(corpus))
             try:
-                if run == 0:
+                if run == 0:  # the corpus is known from aviconv's first run
+                    accepted = [bare[i] for i in result["accepted"]]
+                    if not accepted:
+                        print(f"{label} aviconv: accepts none of the {len(bare)} texts")
+                        return
+                    corpus = "\n\n".join(accepted * -(-count // len(accepted))) + "\n"
+                    full.write_text(corpus)
+                    notams = len(split_notams(corpus))
                     startup = min(run_cli(empty)[0] for _ in range(3))
                 ours.append(notams / max(run_cli(full)[0] - startup, 1e-9))
             except CliFailed as exc:
