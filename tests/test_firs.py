@@ -156,10 +156,10 @@ def test_the_users_boundaries_win_over_the_shipped_ones(tmp_path):
 
 
 def test_crossing_an_oceanic_fir_touches_no_state_territory(firs):
-    from monitor.runtime import FIR_COUNTRIES
+    from monitor.runtime import route_profile
 
     def profile(route: str):  # type: ignore[no-untyped-def]
-        return profile_route(parse_route(route), firs, fir_countries=FIR_COUNTRIES)
+        return route_profile(route, firs)
 
     atlantic = profile("LIS-CCS")       # New York Oceanic only, far from the United States
     assert "KZNY" in atlantic.firs and "US" not in atlantic.countries

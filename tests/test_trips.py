@@ -8,12 +8,11 @@ from datetime import UTC, datetime, time
 
 from alerts.firs import shipped_fir_boundaries
 from alerts.match import Watch
-from alerts.routes import parse_route, profile_route
 from alerts.trips import Suspension, TripWatch, assess, by_cause, ranked, suspension_of
 from monitor.bookings import read_bookings
 from monitor.decide import Desk, Knowledge, RunChanges, ToldBookings, decide, wants
 from monitor.diff import Change
-from monitor.runtime import FIR_COUNTRIES
+from monitor.runtime import route_profile
 from monitor.types import ChangeKind, Flight, Item, ItemKind, Severity
 
 NOW = datetime(2025, 11, 22, 12, 0, tzinfo=UTC)
@@ -24,8 +23,7 @@ BACK33,TP174,2025-12-12,CCS,LIS
 OTHER4,TP101,2025-12-10,LIS,GRU
 """)
 EARLY, LATE, BACK, OTHER = BOOKINGS
-ROUTES = {label: profile_route(parse_route(label), shipped_fir_boundaries(),
-                               fir_countries=FIR_COUNTRIES)
+ROUTES = {label: route_profile(label, shipped_fir_boundaries())
           for label in ("LIS-CCS", "CCS-LIS", "LIS-GRU")}
 
 
